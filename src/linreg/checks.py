@@ -1,0 +1,38 @@
+"""Input checks shared by every chapter: each names the argument and what was expected."""
+
+# --8<-- [start:checks]
+import math
+
+import torch
+
+
+def check_tensor(name: str, value: object, ndim: int) -> None:
+    """Raise unless `value` is a finite floating-point tensor with `ndim` dimensions."""
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    if not value.is_floating_point():
+        raise TypeError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
+    if value.dim() != ndim:
+        raise ValueError(f"{name} must have {ndim} dimensions, got shape {tuple(value.shape)}")
+    if not torch.isfinite(value).all():
+        raise ValueError(f"{name} must be finite, but it contains NaN or inf")
+
+
+def check_count(name: str, value: object, minimum: int) -> None:
+    """Raise unless `value` is an integer of at least `minimum`."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+
+
+def check_number(name: str, value: object, positive: bool) -> None:
+    """Raise unless `value` is a finite real number, > 0 if `positive` else >= 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if value < 0 or (positive and value == 0):
+        expected = "greater than 0" if positive else "at least 0"
+        raise ValueError(f"{name} must be {expected}, got {value}")
+# --8<-- [end:checks]
