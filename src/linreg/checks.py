@@ -26,13 +26,27 @@ def check_count(name: str, value: object, minimum: int) -> None:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
 
 
-def check_number(name: str, value: object, positive: bool) -> None:
-    """Raise unless `value` is a finite real number, > 0 if `positive` else >= 0."""
+def check_real(name: str, value: object) -> None:
+    """Raise unless `value` is a finite real number (an int or a float, not a bool)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
+
+
+def check_number(name: str, value: object, positive: bool) -> None:
+    """Raise unless `value` is a finite real number, > 0 if `positive` else >= 0."""
+    check_real(name, value)
     if value < 0 or (positive and value == 0):
         expected = "greater than 0" if positive else "at least 0"
         raise ValueError(f"{name} must be {expected}, got {value}")
+
+
+def check_rows(**tensors: torch.Tensor) -> None:
+    """Raise unless the named tensors have the same number of rows (data points)."""
+    rows = {name: tensor.shape[0] for name, tensor in tensors.items()}
+    if len(set(rows.values())) > 1:
+        raise ValueError(f"{' and '.join(rows)} must have the same number of rows, got {rows}")
+
+
 # --8<-- [end:checks]

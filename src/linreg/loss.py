@@ -2,7 +2,7 @@
 
 import torch
 
-from linreg.checks import check_tensor
+from linreg.checks import check_rows, check_tensor
 
 
 # --8<-- [start:mse_loss]
@@ -11,10 +11,14 @@ def mse_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     check_tensor("y_hat", y_hat, ndim=2)
     check_tensor("y", y, ndim=2)
     if y_hat.shape != y.shape:
-        raise ValueError(f"y_hat and y must have the same shape, got {tuple(y_hat.shape)} and {tuple(y.shape)}")
+        raise ValueError(
+            f"y_hat and y must have the same shape, got {tuple(y_hat.shape)} and {tuple(y.shape)}"
+        )
     error = y_hat - y  # ŷᵢ − yᵢ for every data point
     squared_error = error**2  # (ŷᵢ − yᵢ)²
     return squared_error.mean()  # (1/N)·Σ
+
+
 # --8<-- [end:mse_loss]
 
 
@@ -22,13 +26,15 @@ def mse_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 def mse_gradients(
     X: torch.Tensor, y_hat: torch.Tensor, y: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """The MSE's gradients derived by hand: ∂L/∂W = (2/N)·Xᵀ(ŷ − y), ∂L/∂b = (2/N)·Σ(ŷ − y)."""
-    check_tensor("X", X, ndim=2)
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(f"X and y must have the same number of rows, got {X.shape[0]} and {y.shape[0]}")
+    """The MSE's gradients by hand: ∂L/∂W = (2/N)·Xᵀ(ŷ − y), ∂L/∂b = (2/N)·Σ(ŷ − y)."""
+    for name, value in (("X", X), ("y_hat", y_hat), ("y", y)):
+        check_tensor(name, value, ndim=2)
+    check_rows(X=X, y_hat=y_hat, y=y)
     residual = (y_hat - y).detach()  # ŷ − y, outside the autograd graph
     n = X.shape[0]
     grad_W = (2 / n) * X.T @ residual  # (2/N)·Xᵀ(ŷ − y), shape (D_in, D_out)
     grad_b = (2 / n) * residual.sum(dim=0)  # (2/N)·Σᵢ(ŷᵢ − yᵢ), shape (D_out,)
     return grad_W, grad_b
+
+
 # --8<-- [end:mse_gradients]

@@ -2,7 +2,7 @@
 
 import torch
 
-from linreg.checks import check_count, check_number, check_tensor
+from linreg.checks import check_count, check_number, check_real, check_tensor
 
 
 # --8<-- [start:make_data]
@@ -11,10 +11,14 @@ def make_data(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Draw n inputs X ~ N(0, 1) and targets y = true_w·X + true_b + noise·ε."""
     check_count("n", n, minimum=1)
+    check_real("true_w", true_w)
+    check_real("true_b", true_b)
     check_number("noise", noise, positive=False)
     X = torch.randn(n, 1)  # shape (n, 1): n rows, 1 feature
     y = X * true_w + true_b + torch.randn(n, 1) * noise  # the line, plus noise
     return X, y
+
+
 # --8<-- [end:make_data]
 
 
@@ -26,6 +30,8 @@ def init_params(d_in: int = 1, d_out: int = 1) -> tuple[torch.Tensor, torch.Tens
     W = torch.randn(d_in, d_out, requires_grad=True)
     b = torch.randn(d_out, requires_grad=True)
     return W, b
+
+
 # --8<-- [end:init_params]
 
 
@@ -41,4 +47,6 @@ def forward(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
             f"b {tuple(b.shape)}; expected X (N, D_in), W (D_in, D_out), b (D_out,)"
         )
     return X @ W + b  # (N, D_in) @ (D_in, D_out) + (D_out,) -> (N, D_out)
+
+
 # --8<-- [end:forward]

@@ -4,7 +4,7 @@ import math
 
 import torch
 
-from linreg.checks import check_count, check_number, check_tensor
+from linreg.checks import check_count, check_number, check_rows, check_tensor
 from linreg.loss import mse_loss
 from linreg.model import forward
 
@@ -15,12 +15,14 @@ def gradient_descent_step(params: list[torch.Tensor], lr: float) -> None:
     check_number("lr", lr, positive=True)
     for p in params:
         if p.grad is None:
-            raise ValueError("params must have gradients: call loss.backward() before stepping")
+            raise ValueError("params need gradients: call loss.backward() before stepping")
     with torch.no_grad():  # the update itself is not part of the model
         for p in params:
             p -= lr * p.grad  # step downhill, against the gradient
     for p in params:
         p.grad.zero_()  # backward() adds to .grad, so start the next epoch from zero
+
+
 # --8<-- [end:gradient_descent_step]
 
 
@@ -39,7 +41,10 @@ def train(
     check_count("epochs", epochs, minimum=0)
     check_count("log_every", log_every, minimum=1)
     if W.numel() != 1 or b.numel() != 1:
-        raise ValueError(f"train fits one feature: W must be (1, 1) and b (1,), got {tuple(W.shape)} and {tuple(b.shape)}")
+        raise ValueError(
+            f"train fits one feature: W must be (1, 1) and b (1,), "
+            f"got {tuple(W.shape)} and {tuple(b.shape)}"
+        )
     history = []
     for epoch in range(epochs):
         loss = mse_loss(forward(X, W, b), y)  # steps 1-2: forward pass and loss
@@ -54,6 +59,8 @@ def train(
         if epoch % log_every == 0:
             print(f"Epoch {epoch:3d}: loss={loss.item():.4f}, W={W.item():.3f}, b={b.item():.3f}")
     return history
+
+
 # --8<-- [end:train]
 
 
@@ -62,9 +69,10 @@ def least_squares(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch
     """The exact minimiser of the MSE: solve [X 1]·[W; b] ≈ y in the least-squares sense."""
     check_tensor("X", X, ndim=2)
     check_tensor("y", y, ndim=2)
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(f"X and y must have the same number of rows, got {X.shape[0]} and {y.shape[0]}")
+    check_rows(X=X, y=y)
     A = torch.cat([X, torch.ones(X.shape[0], 1)], dim=1)  # a column of ones carries b
     solution = torch.linalg.lstsq(A, y).solution  # argmin ‖A·θ − y‖²
     return solution[:-1], solution[-1]  # W (D_in, D_out), b (D_out,)
+
+
 # --8<-- [end:least_squares]

@@ -90,11 +90,14 @@ def replace_want(text: str, start: int, want: str, got: str) -> str:
     lines = text[line_start:].splitlines(keepends=True)
     n_source = 1  # the >>> line, then its ... continuation lines
     while n_source < len(lines) and (
-        lines[n_source].startswith(indent + "... ") or lines[n_source].rstrip("\n") == indent + "..."
+        lines[n_source].startswith(indent + "... ")
+        or lines[n_source].rstrip("\n") == indent + "..."
     ):
         n_source += 1
     n_want = want.count("\n")
     head = "".join(lines[:n_source])
     tail = "".join(lines[n_source + n_want :])
-    new_want = "".join(indent + line if line.strip() else line for line in got.splitlines(keepends=True))
+    new_want = "".join(
+        indent + line if line.strip() else line for line in got.splitlines(keepends=True)
+    )
     return text[:line_start] + head + new_want + tail
