@@ -1,6 +1,13 @@
 """Linear regression trained from scratch with autograd: the code the tutorial shows."""
 
-from linreg.checks import check_count, check_number, check_real, check_rows, check_tensor
+from linreg.checks import (
+    check_count,
+    check_number,
+    check_real,
+    check_rows,
+    check_same_shape,
+    check_tensor,
+)
 from linreg.loss import mse_gradients, mse_loss
 from linreg.model import forward, init_params, make_data
 from linreg.training import gradient_descent_step, least_squares, train
@@ -10,6 +17,7 @@ __all__ = [
     "check_number",
     "check_real",
     "check_rows",
+    "check_same_shape",
     "check_tensor",
     "forward",
     "gradient_descent_step",

@@ -49,4 +49,11 @@ def check_rows(**tensors: torch.Tensor) -> None:
         raise ValueError(f"{' and '.join(rows)} must have the same number of rows, got {rows}")
 
 
+def check_same_shape(**tensors: torch.Tensor) -> None:
+    """Raise unless the named tensors all have the same shape."""
+    shapes = {name: tuple(tensor.shape) for name, tensor in tensors.items()}
+    if len(set(shapes.values())) > 1:
+        raise ValueError(f"{' and '.join(shapes)} must have the same shape, got {shapes}")
+
+
 # --8<-- [end:checks]

@@ -40,6 +40,8 @@ def train(
     check_number("lr", lr, positive=True)
     check_count("epochs", epochs, minimum=0)
     check_count("log_every", log_every, minimum=1)
+    check_tensor("W", W, ndim=2)
+    check_tensor("b", b, ndim=1)
     if W.numel() != 1 or b.numel() != 1:
         raise ValueError(
             f"train fits one feature: W must be (1, 1) and b (1,), "
@@ -48,13 +50,15 @@ def train(
     history = []
     for epoch in range(epochs):
         loss = mse_loss(forward(X, W, b), y)  # steps 1-2: forward pass and loss
-        if not math.isfinite(loss.item()):
-            raise FloatingPointError(
-                f"training diverged at epoch {epoch}: the loss became {loss.item()}; "
-                f"try a smaller learning rate than lr={lr}"
-            )
         loss.backward()  # step 3: ∂L/∂W and ∂L/∂b land in W.grad and b.grad
         gradient_descent_step([W, b], lr)  # steps 4-5: update, then zero the gradients
+        with torch.no_grad():
+            next_y_hat = X @ W + b  # where the next epoch starts: inf or NaN once W or b ran off
+        if not (math.isfinite(loss.item()) and torch.isfinite(next_y_hat).all()):
+            raise FloatingPointError(
+                f"training diverged at epoch {epoch}: the loss reached {loss.item():.3g}; "
+                f"try a smaller learning rate than lr={lr}"
+            )
         history.append(loss.item())
         if epoch % log_every == 0:
             print(f"Epoch {epoch:3d}: loss={loss.item():.4f}, W={W.item():.3f}, b={b.item():.3f}")

@@ -1,103 +1,167 @@
-"""Update mode: rewrite the expected output of every console example from a real run."""
+"""Update mode: rewrite the expected output of every console example from a real run.
 
+Run it from the repository root after changing `src/` on purpose:
+
+    python -m tutorial_tools.update            # every docs/*.md
+    python -m tutorial_tools.update docs/model.md
+
+Only output lines that differ are rewritten; prose, code and formatting stay byte-identical,
+and a second run changes nothing. Examples that raise unexpectedly and hidden checks of
+prose numbers that no longer hold are reported, never edited: a person has to re-read those.
+"""
+
+import argparse
 import contextlib
 import doctest
 import io
 import sys
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sybil import Sybil
+from sybil import Example, Sybil
 from sybil.parsers.markdown import PythonCodeBlockParser
 
 from tutorial_tools.sybil_parsers import PyconParser, SnippetParser
 
+# doctest's own header line for an expected exception
+TRACEBACK_HEADER = "Traceback (most recent call last):\n"
+
 
 @dataclass
 class Report:
-    """What one update run did to one chapter."""
+    """What one update run found in one chapter."""
 
     path: Path
     changed: list[int] = field(default_factory=list)  # lines of examples whose output was rewritten
     broken: list[str] = field(default_factory=list)  # examples that raised unexpectedly
     claims: list[str] = field(default_factory=list)  # hidden checks of prose numbers that now fail
 
+    def lines(self) -> list[str]:
+        """Human-readable lines: what was rewritten, what needs a person."""
+        out = [f"{self.path}: rewrote the output at line {line}" for line in self.changed]
+        out += [f"{self.path}:{item} (broken example, not rewritten)" for item in self.broken]
+        out += [
+            f"{self.path}:{item} (prose number no longer holds: re-read it)" for item in self.claims
+        ]
+        return out
 
-def run_example(example: doctest.Example, namespace: dict) -> tuple[str, BaseException | None]:
-    """Run one `>>>` example as the interactive interpreter would; return its output and error."""
+
+def run_source(source: str, namespace: dict) -> tuple[str, Exception | None]:
+    """Run one `>>>` example as doctest does; return what it printed and what it raised."""
     out = io.StringIO()
-    shown = []
-    hook = sys.displayhook
-    sys.displayhook = lambda value: shown.append(value) if value is not None else None
-    error = None
-    try:
-        with contextlib.redirect_stdout(out):
-            exec(compile(example.source, "<example>", "single"), namespace)
-            for value in shown:
-                print(repr(value))
-            namespace["_"] = shown[-1] if shown else namespace.get("_")
-    except Exception as exc:  # the example's own failure is data here
-        error = exc
-    finally:
-        sys.displayhook = hook
-    return out.getvalue(), error
+    with contextlib.redirect_stdout(out):
+        try:
+            exec(compile(source, "<example>", "single", dont_inherit=True), namespace)
+        except Exception as error:  # the example's own failure is data here
+            return out.getvalue(), error
+    return out.getvalue(), None
 
 
-def exception_text(error: BaseException) -> str:
-    """The expected-output text doctest wants for an exception: header, ellipsis, last line."""
+def options_flags(example: doctest.Example) -> int:
+    """The doctest option flags an example switches on with `# doctest: +FLAG` comments."""
+    return sum(flag for flag, on in example.options.items() if on)
+
+
+def new_output(example: doctest.Example, got: str, error: Exception | None) -> str | None:
+    """The output text doctest would accept now, or None when the written one still passes."""
+    checker, flags = doctest.OutputChecker(), options_flags(example)
+    if error is None:
+        got = "\n".join(line or "<BLANKLINE>" for line in got.split("\n"))  # doctest's blank lines
+        return None if checker.check_output(example.want, got, flags) else got
     last = traceback.format_exception_only(type(error), error)[-1]
-    return "Traceback (most recent call last):\n    ...\n" + last
+    if checker.check_output(example.exc_msg, last, flags):
+        return None
+    # keep the written traceback header and stack lines, replace the printed output and message
+    stack = example.want[
+        example.want.find("Traceback (") : len(example.want) - len(example.exc_msg)
+    ]
+    return got + (stack or TRACEBACK_HEADER) + last
+
+
+def replace_output(
+    text: str, region_start: int, region_end: int, example: doctest.Example, got: str
+) -> str:
+    """Swap the output lines of one example (after its `>>>`/`...` lines) for `got`, indented."""
+    source_lines = example.source.count("\n")
+    want_start = region_start
+    for _ in range(source_lines):
+        want_start = text.index("\n", want_start) + 1
+    indent = " " * example.indent
+    new = "".join(indent + line if line.strip() else line for line in got.splitlines(keepends=True))
+    if not text[want_start:region_end].endswith("\n"):
+        new = new.rstrip("\n")  # the example ended the file without a newline
+    return text[:want_start] + new + text[region_end:]
+
+
+def failure(example: Example, error: Exception) -> str:
+    """`line: the check's first source line: ErrorType: message` for the report."""
+    source = str(example.parsed).strip().splitlines()
+    first = source[0] if source else ""
+    return f"{example.line}: {first}: {type(error).__name__}: {error}".rstrip(": ")
 
 
 def update_file(path: Path, src: Path) -> Report:
     """Rewrite the outputs of `path`'s console examples in place; leave everything else alone."""
     sybil = Sybil(parsers=[SnippetParser(src), PyconParser(), PythonCodeBlockParser()])
     document = sybil.parse(path)
-    text = document.text
-    report = Report(path)
-    edits = []
+    report, edits = Report(path), []
     for example in document:
         parsed = example.region.parsed
-        if not isinstance(parsed, doctest.Example):
+        if not isinstance(parsed, doctest.Example):  # an embedded section or a hidden check
             try:
                 example.evaluate()
-            except Exception as exc:
+            except Exception as error:
                 hidden = "directive" in example.region.lexemes  # <!-- invisible-code-block -->
-                target = report.claims if hidden else report.broken
-                target.append(f"{path.name}:{example.line}: {type(exc).__name__}: {exc}")
+                (report.claims if hidden else report.broken).append(failure(example, error))
             continue
-        got, error = run_example(parsed, example.namespace)
-        if error is not None:
-            if parsed.exc_msg is None:
-                report.broken.append(f"{path.name}:{example.line}: {type(error).__name__}: {error}")
-                continue
-            got += exception_text(error)
-        if got != parsed.want:
-            edits.append((example.region, parsed, got))
+        got, error = run_source(parsed.source, example.namespace)
+        if error is not None and parsed.exc_msg is None:
+            report.broken.append(failure(example, error))
+            continue
+        output = new_output(parsed, got, error)
+        if output is not None:
+            edits.append((example.region, parsed, output))
             report.changed.append(example.line)
-    for region, parsed, got in reversed(edits):  # back to front, so earlier offsets stay valid
-        text = replace_want(text, region.start, parsed.want, got)
     if edits:
-        path.write_text(text, encoding="utf-8")
+        write(path, document.text, edits)
     return report
 
 
-def replace_want(text: str, start: int, want: str, got: str) -> str:
-    """Swap the output lines of the example at `start` (its `>>>`/`...` lines, then `want`) for `got`."""
-    line_start = text.rfind("\n", 0, start) + 1
-    indent = text[line_start:start]
-    lines = text[line_start:].splitlines(keepends=True)
-    n_source = 1  # the >>> line, then its ... continuation lines
-    while n_source < len(lines) and (
-        lines[n_source].startswith(indent + "... ")
-        or lines[n_source].rstrip("\n") == indent + "..."
-    ):
-        n_source += 1
-    n_want = want.count("\n")
-    head = "".join(lines[:n_source])
-    tail = "".join(lines[n_source + n_want :])
-    new_want = "".join(
-        indent + line if line.strip() else line for line in got.splitlines(keepends=True)
+def write(path: Path, text: str, edits: list) -> None:
+    """Apply the edits back to front (so earlier offsets stay valid), keeping line endings."""
+    for region, parsed, output in reversed(edits):
+        text = replace_output(text, region.start, region.end, parsed, output)
+    newline = "\r\n" if b"\r\n" in path.read_bytes() else "\n"
+    path.write_text(text, encoding="utf-8", newline=newline)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Update the given chapters (default: docs/*.md); exit 1 if anything needs a person."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tutorial_tools.update", description=__doc__.split("\n")[0]
     )
-    return text[:line_start] + head + new_want + tail
+    parser.add_argument(
+        "files", nargs="*", type=Path, help="Markdown chapters (default: docs/*.md)"
+    )
+    parser.add_argument(
+        "--src", type=Path, default=Path("src"), help="snippet base path (default: src)"
+    )
+    args = parser.parse_args(argv)
+    files = args.files or sorted(Path("docs").glob("*.md"))
+    reports = [update_file(path, args.src) for path in files]
+    for report in reports:
+        for line in report.lines():
+            print(line)
+    needs_person = any(r.broken or r.claims for r in reports)
+    changed = sum(len(r.changed) for r in reports)
+    print(
+        f"{changed} output(s) rewritten in {len(files)} file(s)"
+        + ("; see the problems above" if needs_person else "")
+    )
+    return 1 if needs_person else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
