@@ -1,0 +1,74 @@
+"""The whole site builds with `mkdocs build --strict`, so a broken page fails the tests."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ["model", "loss", "training"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the site strictly into a temporary folder and return that folder."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site_dir
+
+
+def test_every_chapter_is_built(site: Path) -> None:
+    for chapter in CHAPTERS:
+        assert (site / chapter / "index.html").is_file()
+    assert not (site / "conftest.py").exists()
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_embedded_code_is_rendered_not_its_markers(site: Path, chapter: str) -> None:
+    html = (site / chapter / "index.html").read_text(encoding="utf-8")
+    assert "--8&lt;--" not in html and "--8<--" not in html
+    assert re.search(r">def</span>", html)  # the embedded source itself, highlighted
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_math_is_typeset_at_build_time(site: Path, chapter: str) -> None:
+    html = (site / chapter / "index.html").read_text(encoding="utf-8")
+    assert 'class="katex' in html
+    assert not re.search(r'class="arithmatex"', html)
+
+
+def test_a_missing_snippet_section_fails_the_build(tmp_path: Path) -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    docs = tmp_path / "docs"
+    subprocess.run(["cp", "-r", str(ROOT / "docs"), str(docs)], check=True)
+    (docs / "model.md").write_text(
+        (docs / "model.md").read_text(encoding="utf-8").replace(":forward", ":no_such_section", 1),
+        encoding="utf-8",
+    )
+    (tmp_path / "mkdocs.yml").write_text(
+        config.replace("docs_dir: docs", f"docs_dir: {docs}")
+        .replace("base_path: [src, .]", f"base_path: [{ROOT / 'src'}, {ROOT}]")
+        .replace("  - src/tutorial_tools/", f"  - {ROOT}/src/tutorial_tools/"),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "s")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=600,
+    )
+    assert result.returncode != 0
+    assert "no_such_section" in result.stdout + result.stderr

@@ -1,0 +1,167 @@
+"""Tests for the glue that runs the chapters: snippet reading and the Sybil parsers."""
+
+import ast
+import doctest
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sybil import Sybil
+from sybil.parsers.markdown import PythonCodeBlockParser
+
+from tutorial_tools.snippets import expand_embeds, read_section
+from tutorial_tools.sybil_parsers import PyconParser, SnippetParser
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS, SRC = ROOT / "docs", ROOT / "src"
+CHAPTERS = ["model.md", "loss.md", "training.md"]
+
+
+def parsers(src: Path = SRC) -> list:
+    """The parsers docs/conftest.py gives Sybil, reading sections from `src`."""
+    return [SnippetParser(src), PyconParser(), PythonCodeBlockParser()]
+
+
+def run_document(path: Path, src: Path = SRC) -> None:
+    """Evaluate every example of one Markdown file in order; raise at the first failure."""
+    for example in Sybil(parsers(src)).parse(path):
+        example.evaluate()
+
+
+def test_read_section_drops_markers_and_dedents(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(
+        "x = 0\nclass A:\n    # --8<-- [start:f]\n    def f(self):\n"
+        "        # --8<-- [start:inner]\n        return 1\n        # --8<-- [end:inner]\n"
+        "    # --8<-- [end:f]\n"
+    )
+    assert read_section(tmp_path, "m.py", "f") == "def f(self):\n    return 1\n"
+    assert read_section(tmp_path, "m.py", "inner") == "return 1\n"
+
+
+def test_missing_files_and_sections_fail_loudly(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text("# --8<-- [start:a]\nx = 1\n# --8<-- [end:a]\n")
+    with pytest.raises(FileNotFoundError, match="'nope.py'"):
+        read_section(tmp_path, "nope.py", "a")
+    with pytest.raises(LookupError, match="section 'b' not found"):
+        read_section(tmp_path, "m.py", "b")
+
+
+def test_expand_embeds_only_takes_fences_made_of_embeds(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text("# --8<-- [start:a]\nx = 1\n# --8<-- [end:a]\n")
+    assert expand_embeds('--8<-- "m.py:a"\n\n--8<-- "m.py:a"\n', tmp_path) == "x = 1\n\n\nx = 1\n"
+    assert expand_embeds('--8<-- "m.py:a"\nprint(x)\n', tmp_path) is None
+    assert expand_embeds("print(1)\n", tmp_path) is None
+
+
+def test_pycon_fences_with_attributes_are_collected(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text('```pycon title="a session"\n>>> 1 + 1\n3\n```\n')
+    with pytest.raises(Exception, match="Expected:\n    3\nGot:\n    2"):
+        run_document(page)
+
+
+def test_snippet_fences_run_the_section_in_the_page_namespace(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "m.py").write_text(
+        "# --8<-- [start:double]\ndef double(x):\n    return 2 * x\n# --8<-- [end:double]\n"
+    )
+    page = tmp_path / "page.md"
+    page.write_text(
+        '```python title="m.py"\n--8<-- "m.py:double"\n```\n\n```pycon\n>>> double(21)\n42\n```\n'
+    )
+    run_document(page, tmp_path / "src")
+
+
+def test_indented_fences_in_admonitions_are_collected(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text('??? info "x"\n\n    ```pycon\n    >>> 2 * 3\n    6\n    ```\n')
+    examples = list(Sybil(parsers()).parse(page))
+    assert len(examples) == 1
+    examples[0].evaluate()
+
+
+# Floors: a chapter that loses examples fails here, as in Sybil's own docs.
+MINIMUM_EXAMPLES = {"index.md": 4, "model.md": 15, "loss.md": 20, "training.md": 25}
+
+
+@pytest.mark.parametrize(("name", "minimum"), MINIMUM_EXAMPLES.items())
+def test_chapters_keep_their_examples(name: str, minimum: int) -> None:
+    examples = list(Sybil(parsers()).parse(DOCS / name))
+    assert len(examples) >= minimum
+    text = (DOCS / name).read_text(encoding="utf-8")
+    consoles = [e for e in examples if isinstance(e.region.parsed, doctest.Example)]
+    assert len(consoles) == len(re.findall(r"^[ \t]*>>> ", text, re.M))  # no console skipped
+    embeds = [
+        e
+        for e in examples
+        if isinstance(e.region.parsed, str) and "directive" not in e.region.lexemes
+    ]
+    assert len(embeds) == len(re.findall(r"^[ \t]*```python", text, re.M))  # no embed skipped
+
+
+def test_every_markdown_page_is_collected() -> None:
+    pages = {path.name for path in DOCS.glob("*.md")}
+    assert pages == set(MINIMUM_EXAMPLES)
+
+
+@pytest.mark.parametrize("name", MINIMUM_EXAMPLES)
+def test_hidden_blocks_only_assert(name: str) -> None:
+    text = (DOCS / name).read_text(encoding="utf-8")
+    blocks = re.findall(r"<!-- invisible-code-block: python\n(.*?)-->", text, re.S)
+    for block in blocks:
+        statements = ast.parse(block).body
+        assert statements and all(isinstance(s, ast.Assert) for s in statements), block
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_shown_digit_is_compared_exactly(name: str) -> None:
+    checker = doctest.OutputChecker()
+    wants = [
+        example.region.parsed.want
+        for example in Sybil(parsers()).parse(DOCS / name)
+        if isinstance(example.region.parsed, doctest.Example)
+    ]
+    assert any(re.search(r"\d", want) for want in wants)
+    for want in wants:
+        for match in re.finditer(r"\d", want):
+            changed = str((int(match[0]) + 1) % 10)
+            mutated = want[: match.start()] + changed + want[match.end() :]
+            assert not checker.check_output(mutated, want, 0), (name, mutated)
+
+
+def test_a_changed_digit_in_a_chapter_fails_its_doc_tests(tmp_path: Path) -> None:
+    page = tmp_path / "loss.md"
+    text = (DOCS / "loss.md").read_text(encoding="utf-8")
+    page.write_text(text.replace("tensor([[-4.3048]])", "tensor([[-4.3049]])", 1))
+    with pytest.raises(Exception, match="-4.3049"):
+        run_document(page)
+
+
+# Small bugs in the shown arithmetic: the doc tests alone must catch each of them.
+ARITHMETIC_BUGS = [
+    ("linreg/model.py", "return X @ W + b", "return X @ W - b", "model.md"),
+    ("linreg/model.py", "X * true_w + true_b", "X * true_w + true_b * 1.01", "model.md"),
+    ("linreg/loss.py", "return squared_error.mean()", "return squared_error.sum()", "loss.md"),
+    ("linreg/loss.py", "grad_W = (2 / n)", "grad_W = (1 / n)", "loss.md"),
+    ("linreg/training.py", "p -= lr * p.grad", "p -= lr * p.grad * 1.001", "training.md"),
+    (
+        "linreg/training.py",
+        "torch.ones(X.shape[0], 1)",
+        "torch.ones(X.shape[0], 1) * 2",
+        "training.md",
+    ),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "chapter"), ARITHMETIC_BUGS)
+def test_doc_tests_catch_bugs_in_the_code_they_show(
+    file: str, old: str, new: str, chapter: str, tmp_path: Path
+) -> None:
+    shutil.copytree(SRC, tmp_path / "src")
+    source = tmp_path / "src" / file
+    assert old in source.read_text(encoding="utf-8")
+    source.write_text(source.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    run_document(DOCS / chapter)  # the real sources still pass
+    with pytest.raises(Exception):
+        run_document(DOCS / chapter, tmp_path / "src")
