@@ -106,6 +106,14 @@ def test_every_markdown_page_is_collected() -> None:
 
 
 @pytest.mark.parametrize("name", MINIMUM_EXAMPLES)
+def test_every_page_starts_from_a_visible_seed(name: str) -> None:
+    text = (DOCS / name).read_text(encoding="utf-8")
+    first_fence = re.search(r"```(\w+)[^\n]*\n(.*?)```", text, re.S)
+    assert first_fence[1] == "pycon"
+    assert ">>> import torch\n>>> _ = torch.manual_seed(0)\n" in first_fence[2]
+
+
+@pytest.mark.parametrize("name", MINIMUM_EXAMPLES)
 def test_hidden_blocks_only_assert(name: str) -> None:
     text = (DOCS / name).read_text(encoding="utf-8")
     blocks = re.findall(r"<!-- invisible-code-block: python\n(.*?)-->", text, re.S)
