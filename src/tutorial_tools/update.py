@@ -68,7 +68,7 @@ def new_output(example: doctest.Example, got: str, error: Exception | None) -> s
     """The output text doctest would accept now, or None when the written one still passes."""
     checker, flags = doctest.OutputChecker(), options_flags(example)
     if error is None:
-        got = "\n".join(line or "<BLANKLINE>" for line in got.split("\n"))  # doctest's blank lines
+        got = "".join("<BLANKLINE>\n" if line == "\n" else line for line in got.splitlines(True))
         return None if checker.check_output(example.want, got, flags) else got
     last = traceback.format_exception_only(type(error), error)[-1]
     if checker.check_output(example.exc_msg, last, flags):
@@ -80,24 +80,30 @@ def new_output(example: doctest.Example, got: str, error: Exception | None) -> s
     return got + (stack or TRACEBACK_HEADER) + last
 
 
-def replace_output(
-    text: str, region_start: int, region_end: int, example: doctest.Example, got: str
-) -> str:
-    """Swap the output lines of one example (after its `>>>`/`...` lines) for `got`, indented."""
-    source_lines = example.source.count("\n")
-    want_start = region_start
-    for _ in range(source_lines):
-        want_start = text.index("\n", want_start) + 1
-    indent = " " * example.indent
-    new = "".join(indent + line if line.strip() else line for line in got.splitlines(keepends=True))
-    if not text[want_start:region_end].endswith("\n"):
+def skip_lines(text: str, start: int, count: int) -> int:
+    """The offset just after `count` more lines of `text` from `start` (or its end)."""
+    for _ in range(count):
+        end = text.find("\n", start)
+        start = len(text) if end == -1 else end + 1
+    return start
+
+
+def replace_output(text: str, start: int, example: doctest.Example, got: str) -> str:
+    """Swap the output lines of the example at `start` (after its `>>>`/`...` lines) for `got`."""
+    line_start = text.rfind("\n", 0, start) + 1
+    indent = text[line_start : text.index(">>>", line_start)]  # the fence's indent, then doctest's
+    want_start = skip_lines(text, line_start, example.source.count("\n"))
+    want_end = skip_lines(text, want_start, example.want.count("\n"))
+    new = "".join(indent + line for line in got.splitlines(keepends=True))
+    if not text[want_start:want_end].endswith("\n") and example.want:
         new = new.rstrip("\n")  # the example ended the file without a newline
-    return text[:want_start] + new + text[region_end:]
+    return text[:want_start] + new + text[want_end:]
 
 
 def failure(example: Example, error: Exception) -> str:
     """`line: the check's first source line: ErrorType: message` for the report."""
-    source = str(example.parsed).strip().splitlines()
+    parsed = example.parsed
+    source = (parsed.source if isinstance(parsed, doctest.Example) else str(parsed)).splitlines()
     first = source[0] if source else ""
     return f"{example.line}: {first}: {type(error).__name__}: {error}".rstrip(": ")
 
@@ -132,7 +138,7 @@ def update_file(path: Path, src: Path) -> Report:
 def write(path: Path, text: str, edits: list) -> None:
     """Apply the edits back to front (so earlier offsets stay valid), keeping line endings."""
     for region, parsed, output in reversed(edits):
-        text = replace_output(text, region.start, region.end, parsed, output)
+        text = replace_output(text, region.start, parsed, output)
     newline = "\r\n" if b"\r\n" in path.read_bytes() else "\n"
     path.write_text(text, encoding="utf-8", newline=newline)
 
