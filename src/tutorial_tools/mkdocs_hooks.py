@@ -25,3 +25,11 @@ def on_post_build(config, **kwargs: object) -> None:
 def on_page_content(html: str, **kwargs: object) -> str:
     """Typeset the page's math with KaTeX before the theme wraps it."""
     return render_math(html)
+
+
+def on_post_page(output: str, **kwargs: object) -> str:
+    """Name the search dialog for screen readers; keep the repository link a plain link."""
+    search = 'data-md-component="search" role="dialog"'
+    output = output.replace(search, f'{search} aria-label="Search"', 1)
+    # As a "source" component, Material would fetch the repository's stars from api.github.com.
+    return output.replace(' data-md-component="source"', "")

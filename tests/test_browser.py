@@ -1,0 +1,344 @@
+"""The built site in a real browser (Chromium through Playwright), on every page, as readers get it."""
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tutorial_tools.site_check import (
+    CHROMIUM_ARGS,
+    INSTALL_CHROMIUM,
+    build_site,
+    chromium_path,
+    console_code,
+    ink_contrast,
+    luminance,
+    page_paths,
+    serve,
+)
+
+pytestmark = pytest.mark.site
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
+VIEWPORT = {"width": 1280, "height": 900}  # wide enough for Material's table of contents
+COPY_BUTTON = 'button[data-md-type="copy"], button.md-clipboard'
+# TeX that escaped typesetting: \( \[ $$ delimiters, $…$, or a TeX command such as \frac.
+RAW_TEX = re.compile(r"\\[(\[]|\$\$|\$[^$\s][^$\n]*\$|\\(?:frac|hat|sum|partial|mathbf|cdot|left)\b")
+# Visible text outside formulas and code, where raw TeX would show.
+PROSE_TEXT_JS = """() => {
+  const walker = document.createTreeWalker(document.querySelector("article") || document.body,
+                                           NodeFilter.SHOW_TEXT);
+  const parts = [];
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.parentElement.closest(".katex, pre, code, script, style")) parts.push(node.data);
+  }
+  return parts.join(" ");
+}"""
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once per session with `mkdocs build --strict` into a temporary folder."""
+    dest = tmp_path_factory.mktemp("site")
+    build_site(dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def pages(site: Path) -> list[str]:
+    """URL paths of every page the build produced, whatever pages exist."""
+    found = page_paths(site)
+    assert len(found) > 1, f"the build produced only {found}"
+    return found
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    """The built site served on 127.0.0.1, gzip-compressed like a real host."""
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator["playwright_api.Browser"]:
+    """One headless Chromium for the session; skip without one, but fail in CI."""
+    path = chromium_path()
+    if path is None:
+        message = f"Chromium not found: {INSTALL_CHROMIUM}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Tab:
+    """A browser page that records what leaves the site, what fails and what the console reports."""
+
+    page: "playwright_api.Page"
+    base_url: str
+    external: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def open(self, path: str) -> None:
+        """Load a page of the site and wait until the network is quiet."""
+        self.page.goto(self.base_url + path)
+        self.page.wait_for_load_state("networkidle")
+
+
+def new_tab(browser: "playwright_api.Browser", base_url: str, **options: object) -> Tab:
+    """A fresh context and page whose requests off the site are recorded and blocked."""
+    context = browser.new_context(
+        viewport=VIEWPORT, permissions=["clipboard-read", "clipboard-write"], **options
+    )
+    tab = Tab(context.new_page(), base_url)
+
+    def block(route: "playwright_api.Route") -> None:
+        tab.external.append(route.request.url)
+        route.abort()
+
+    context.route(lambda url: not url.startswith(base_url + "/"), block)
+    tab.page.on("requestfailed", lambda r: tab.failed.append(f"{r.url} ({r.failure})"))
+    tab.page.on("response", lambda r: r.status >= 400 and tab.failed.append(f"{r.url} ({r.status})"))
+    tab.page.on("console", lambda m: m.type == "error" and tab.errors.append(m.text))
+    tab.page.on("pageerror", lambda e: tab.errors.append(str(e)))
+    return tab
+
+
+@pytest.fixture
+def tab(browser: "playwright_api.Browser", base_url: str) -> Iterator[Tab]:
+    """A fresh browser tab on the served site, in the light palette."""
+    tab = new_tab(browser, base_url, color_scheme="light")
+    yield tab
+    tab.page.context.close()
+
+
+@pytest.fixture(scope="session")
+def visits(browser: "playwright_api.Browser", base_url: str, pages: list[str]) -> dict[str, Tab]:
+    """Every page loaded once in its own tab, with what it requested, failed and logged."""
+    loaded = {}
+    for path in pages:
+        loaded[path] = new_tab(browser, base_url)
+        loaded[path].open(path)
+        loaded[path].page.context.close()
+    return loaded
+
+
+def test_no_request_leaves_the_site(visits: dict[str, Tab]) -> None:
+    """No page asks any host but the site itself: no fonts, CDN, analytics."""
+    external = {path: tab.external for path, tab in visits.items() if tab.external}
+    assert not external
+
+
+def test_no_failed_requests(visits: dict[str, Tab]) -> None:
+    """No page has a request that fails or answers 4xx/5xx."""
+    failed = {path: tab.failed for path, tab in visits.items() if tab.failed}
+    assert not failed
+
+
+def test_no_console_errors(visits: dict[str, Tab]) -> None:
+    """No page logs a console error or throws."""
+    errors = {path: tab.errors for path, tab in visits.items() if tab.errors}
+    assert not errors
+
+
+def copy_block(tab: Tab, block: "playwright_api.Locator") -> str:
+    """Click a code block's copy button like a reader and return what lands on the clipboard."""
+    tab.page.evaluate("navigator.clipboard.writeText('(nothing copied)')")
+    block.scroll_into_view_if_needed()
+    block.hover()
+    block.locator(COPY_BUTTON).click()
+    return tab.page.evaluate("navigator.clipboard.readText()")
+
+
+def test_console_examples_copy_as_runnable_python(tab: Tab, pages: list[str]) -> None:
+    """Every console example's copy button copies its code alone: no prompts, no output; it compiles."""
+    problems, copied_blocks = [], 0
+    for path in pages:
+        tab.open(path)
+        tab.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        blocks = tab.page.locator("div.language-pycon")
+        for i in range(blocks.count()):
+            block = blocks.nth(i)
+            where = f"{path} console example {i + 1}"
+            expected = console_code(block.locator("code").text_content())
+            copied = copy_block(tab, block)
+            copied_blocks += 1
+            if copied.strip() != expected.strip():
+                problems.append(f"{where} copied {copied!r}, expected {expected!r}")
+            try:
+                compile(copied, where, "exec")
+            except SyntaxError as error:
+                problems.append(f"{where} does not compile: {error}")
+    assert copied_blocks > 0, "no console example found on the site"
+    assert not problems, "\n".join(problems)
+
+
+def test_math_is_typeset(tab: Tab, pages: list[str]) -> None:
+    """Formulas are KaTeX-typeset with the site's own fonts, and no raw TeX shows."""
+    problems, formulas = [], 0
+    for path in pages:
+        tab.open(path)
+        formulas += tab.page.locator(".katex").count()
+        untypeset = tab.page.locator(".arithmatex:not(:has(.katex))").count()
+        if untypeset:
+            problems.append(f"{path}: {untypeset} formulas left untypeset")
+        raw = RAW_TEX.findall(tab.page.evaluate(PROSE_TEXT_JS))
+        if raw:
+            problems.append(f"{path}: raw TeX {raw[:5]}")
+        if tab.page.locator(".katex").count() and not tab.page.evaluate(
+            "document.fonts.ready.then(() => document.fonts.check('16px KaTeX_Main'))"
+        ):
+            problems.append(f"{path}: the KaTeX fonts did not load")
+    assert formulas > 0, "no typeset formula on the whole site"
+    assert not problems, "\n".join(problems)
+
+
+def test_figures_load(tab: Tab, pages: list[str]) -> None:
+    """Every image on every page loads (even lazy ones, once scrolled to)."""
+    broken = []
+    for path in pages:
+        tab.open(path)
+        images = tab.page.locator("img")
+        for i in range(images.count()):
+            image = images.nth(i)
+            image.scroll_into_view_if_needed()
+            image.evaluate("img => img.complete || new Promise(r => img.onload = img.onerror = r)")
+            if not image.evaluate("img => img.naturalWidth") > 0:
+                broken.append(f"{path}: {image.get_attribute('src')}")
+    assert not broken
+
+
+def test_axe_finds_no_serious_violations(browser: "playwright_api.Browser", base_url: str,
+                                         pages: list[str]) -> None:
+    """axe-core reports no serious or critical accessibility violation, in either palette."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe, found = Axe(), []
+    for scheme in ("light", "dark"):
+        tab = new_tab(browser, base_url, color_scheme=scheme)
+        for path in pages:
+            tab.open(path)
+            for violation in axe.run(tab.page).response["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    targets = [node["target"] for node in violation["nodes"]][:3]
+                    found.append(f"{path} ({scheme}): {violation['id']} at {targets}")
+        tab.page.context.close()
+    assert not found, "\n".join(found)
+
+
+def test_search_finds_the_chapter_on_backward(tab: Tab) -> None:
+    """Searching `backward` lists the chapter on loss and gradients, where loss.backward() is taught."""
+    tab.open("/")
+    tab.page.locator("input.md-search__input").press_sequentially("backward")
+    results = tab.page.locator(".md-search-result__item a")
+    results.first.wait_for()
+    hrefs = results.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+    assert "/loss/" in hrefs, f"search for 'backward' found {hrefs}"
+
+
+def body_luminance(tab: Tab) -> float:
+    """Luminance of the page background in the current palette."""
+    color = tab.page.evaluate("getComputedStyle(document.body).backgroundColor")
+    return luminance(tuple(int(c) for c in re.findall(r"\d+", color)[:3]))
+
+
+def toggle_palette(tab: Tab) -> str:
+    """Click the palette toggle in the header; return the colour scheme it switched to."""
+    tab.page.locator("form[data-md-component=palette] label:visible").click()
+    return tab.page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+
+
+def test_palette_toggle_switches_light_and_dark(tab: Tab) -> None:
+    """The header toggle switches the palette to dark and back to light."""
+    tab.open("/")
+    assert tab.page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+    assert body_luminance(tab) > 0.8
+    assert toggle_palette(tab) == "slate"
+    assert body_luminance(tab) < 0.1
+    assert toggle_palette(tab) == "default"
+    assert body_luminance(tab) > 0.8
+
+
+def test_figures_stay_legible_in_both_palettes(browser: "playwright_api.Browser", base_url: str,
+                                               pages: list[str]) -> None:
+    """Each figure's lines and text keep a 3:1 contrast with its background, light and dark."""
+    illegible, figures = [], 0
+    for scheme in ("light", "dark"):
+        tab = new_tab(browser, base_url, color_scheme=scheme)
+        for path in pages:
+            tab.open(path)
+            images = tab.page.locator("article img")
+            for i in range(images.count()):
+                image = images.nth(i)
+                image.scroll_into_view_if_needed()
+                figures += 1
+                ratio = ink_contrast(image.screenshot(animations="disabled"))
+                if ratio < 3:
+                    illegible.append(f"{path} ({scheme}) {image.get_attribute('src')}: {ratio:.1f}:1")
+        tab.page.context.close()
+    if not figures:
+        pytest.skip("no figure on the site yet")
+    assert not illegible, "\n".join(illegible)
+
+
+def nav_order(tab: Tab) -> list[str]:
+    """Paths of the pages in the navigation sidebar, in order."""
+    links = tab.page.locator("nav.md-nav--primary a.md-nav__link[href]")
+    paths = links.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+    return list(dict.fromkeys(paths))
+
+
+def follow_footer(tab: Tab, direction: str) -> list[str]:
+    """Click the footer's prev/next link until there is none; return the paths visited."""
+    visited = [tab.page.evaluate("location.pathname")]
+    link = tab.page.locator(f"a.md-footer__link--{direction}")
+    while link.count():
+        title = link.locator(".md-ellipsis").inner_text().strip()
+        link.click()
+        tab.page.wait_for_load_state()
+        active = tab.page.locator("nav.md-nav--primary .md-nav__link--active").last.inner_text()
+        assert active.strip() == title, f"{direction} link '{title}' led to '{active.strip()}'"
+        visited.append(tab.page.evaluate("location.pathname"))
+    return visited
+
+
+def test_footer_links_walk_the_chapters_in_order(tab: Tab) -> None:
+    """Next from the home page visits every page of the navigation in order; previous walks back."""
+    tab.open("/")
+    order = nav_order(tab)
+    assert follow_footer(tab, "next") == order
+    assert follow_footer(tab, "prev") == order[::-1]
+
+
+def test_table_of_contents_anchors_exist(tab: Tab, pages: list[str]) -> None:
+    """Every table-of-contents link points at a heading on its page."""
+    missing = []
+    for path in pages:
+        tab.open(path)
+        anchors = tab.page.locator("nav.md-nav--secondary a.md-nav__link").evaluate_all(
+            "links => links.map(a => a.hash.slice(1))"
+        )
+        for anchor in anchors:
+            if not tab.page.evaluate("id => !!document.getElementById(decodeURIComponent(id))", anchor):
+                missing.append(f"{path}#{anchor}")
+    assert not missing
+
+
+def test_table_of_contents_link_scrolls_to_its_heading(tab: Tab) -> None:
+    """Clicking the last table-of-contents entry of a chapter scrolls its heading into view."""
+    tab.open("/training/")
+    link = tab.page.locator("nav.md-nav--secondary a.md-nav__link:visible").last
+    anchor = link.evaluate("a => decodeURIComponent(a.hash.slice(1))")
+    link.click()
+    tab.page.wait_for_function("id => location.hash === '#' + id", arg=anchor)
+    heading = tab.page.locator(f"[id='{anchor}']")
+    top = heading.evaluate("h => h.getBoundingClientRect().top")
+    assert 0 <= top < VIEWPORT["height"] / 2, f"heading #{anchor} is at {top}px"

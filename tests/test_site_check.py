@@ -1,0 +1,86 @@
+"""The glue behind the browser tests and the audit: page discovery, the server, copy and contrast."""
+
+import gzip
+import urllib.request
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from tutorial_tools.site_check import console_code, contrast, ink_contrast, page_paths, serve
+
+BLACK, WHITE = (0, 0, 0), (255, 255, 255)
+
+
+def make_site(root: Path) -> Path:
+    """A tiny built site: a home page, a chapter, a stylesheet and a 404 page."""
+    (root / "model").mkdir()
+    (root / "index.html").write_text("<h1>home</h1>")
+    (root / "model" / "index.html").write_text("<h1>model</h1>" + "x" * 2000)
+    (root / "extra.css").write_text("body { color: red; }")
+    (root / "404.html").write_text("not found")
+    return root
+
+
+def test_page_paths_lists_every_index_home_first(tmp_path: Path) -> None:
+    """Every folder with an index.html is a page; 404.html is not."""
+    assert page_paths(make_site(tmp_path)) == ["/", "/model/"]
+
+
+def get(url: str, gzip_ok: bool) -> tuple[int, str, bytes]:
+    """Status, Content-Encoding and body of a GET."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip" if gzip_ok else ""})
+    with urllib.request.urlopen(request) as response:
+        return response.status, response.headers.get("Content-Encoding", ""), response.read()
+
+
+def test_serve_sends_pages_gzip_compressed_to_clients_that_accept_it(tmp_path: Path) -> None:
+    """Folders serve their index.html, compressed only when asked, on 127.0.0.1."""
+    with serve(make_site(tmp_path)) as base:
+        assert base.startswith("http://127.0.0.1:")
+        status, encoding, body = get(base + "/model/", gzip_ok=True)
+        assert (status, encoding) == (200, "gzip")
+        assert gzip.decompress(body).startswith(b"<h1>model</h1>")
+        assert get(base + "/extra.css", gzip_ok=False) == (200, "", b"body { color: red; }")
+
+
+def test_serve_answers_404_for_missing_files(tmp_path: Path) -> None:
+    """A missing file is a 404, which the browser tests count as a failed request."""
+    with serve(make_site(tmp_path)) as base, pytest.raises(urllib.error.HTTPError, match="404"):
+        get(base + "/missing.js", gzip_ok=True)
+
+
+def test_console_code_keeps_statements_and_drops_prompts_and_output() -> None:
+    """What the copy button must copy: statements with continuation lines, no output."""
+    session = (
+        ">>> x = 1\n>>> for i in range(2):\n...     x += i\n>>> x\n2\n"
+        ">>> 1 / 0\nTraceback (most recent call last):\n    ...\nZeroDivisionError: division by zero\n"
+    )
+    assert console_code(session) == "x = 1\nfor i in range(2):\n    x += i\nx\n1 / 0\n"
+
+
+def test_contrast_matches_wcag() -> None:
+    """Black on white is 21:1, a colour on itself 1:1, and #767676 on white just passes AA."""
+    assert contrast(BLACK, WHITE) == pytest.approx(21)
+    assert contrast(WHITE, WHITE) == pytest.approx(1)
+    assert contrast((118, 118, 118), WHITE) == pytest.approx(4.54, abs=0.01)
+
+
+def png(background: tuple[int, int, int], ink: tuple[int, int, int], ink_rows: int) -> bytes:
+    """A 100×100 PNG of one colour with `ink_rows` rows of another."""
+    from PIL import Image
+
+    image = Image.new("RGB", (100, 100), background)
+    for y in range(ink_rows):
+        for x in range(100):
+            image.putpixel((x, y), ink)
+    out = BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_ink_contrast_tells_legible_figures_from_illegible_ones() -> None:
+    """Dark ink on white is legible; dark ink on a dark page, or too little ink, is not."""
+    assert ink_contrast(png(WHITE, BLACK, ink_rows=5)) == pytest.approx(21)
+    assert ink_contrast(png((30, 33, 41), BLACK, ink_rows=5)) < 2
+    assert ink_contrast(png(WHITE, BLACK, ink_rows=0)) == pytest.approx(1)
