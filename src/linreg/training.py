@@ -35,8 +35,9 @@ def train(
     lr: float = 0.01,
     epochs: int = 200,
     log_every: int = 10,
+    path: list[tuple[float, float]] | None = None,
 ) -> list[float]:
-    """Fit W and b to (X, y) by gradient descent on the MSE; return the loss of every epoch."""
+    """Fit W and b by gradient descent on the MSE; return each epoch's loss; log (W, b) to path."""
     check_number("lr", lr, positive=True)
     check_count("epochs", epochs, minimum=0)
     check_count("log_every", log_every, minimum=1)
@@ -60,6 +61,8 @@ def train(
                 f"try a smaller learning rate than lr={lr}"
             )
         history.append(loss.item())
+        if path is not None:
+            path.append((W.item(), b.item()))  # where this step landed on L(W, b)
         if epoch % log_every == 0:
             print(f"Epoch {epoch:3d}: loss={loss.item():.4f}, W={W.item():.3f}, b={b.item():.3f}")
     return history

@@ -2,12 +2,21 @@
 
 from pathlib import Path
 
-from tutorial_tools import stamp
+from mkdocs.plugins import event_priority
+
+from tutorial_tools import notebook_site, stamp
 from tutorial_tools.math import render_math
 
 
-def on_page_markdown(markdown: str, page, config, **kwargs: object) -> str:
-    """Show each chapter's verified-with stamp."""
+@event_priority(50)  # before mkdocs-jupyter turns the notebooks into pages
+def on_files(files, config, **kwargs: object):
+    """Execute the chapters' notebooks (or reuse the cache) and add them and their figures."""
+    return notebook_site.add_notebook_files(files, config)
+
+
+def on_page_markdown(markdown: str, page, config, files, **kwargs: object) -> str:
+    """Show each chapter's verified-with stamp, and its Download notebook and Colab links."""
+    notebook_site.set_notebook_links(page, config, files)
     return add_verified_stamp(markdown, page, config)
 
 
@@ -22,8 +31,10 @@ def on_post_build(config, **kwargs: object) -> None:
     stamp.check_verified(Path(config.docs_dir), Path(config.config_file_path).parent)
 
 
-def on_page_content(html: str, **kwargs: object) -> str:
+def on_page_content(html: str, page, **kwargs: object) -> str:
     """Typeset the page's math with KaTeX before the theme wraps it."""
+    if notebook_site.is_notebook_page(page):
+        html = notebook_site.finish_notebook_page(html, page)
     return render_math(html)
 
 

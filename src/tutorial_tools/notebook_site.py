@@ -1,0 +1,109 @@
+"""Put the notebook editions and the figures into the site (called from mkdocs_hooks.py).
+
+The build renders, for download and on the notebook pages, the notebooks it has just executed
+(or found in the cache under the same key), not the committed files: those are for Colab.
+"""
+
+import html
+import re
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from tutorial_tools.execute import run_chapters
+from tutorial_tools.math import render_tex
+from tutorial_tools.notebooks import CHAPTERS, NOTEBOOK_DIR
+
+CACHE = ".cache/notebooks"  # under the repository root, next to mkdocs.yml
+COLAB = "https://colab.research.google.com/github/{repo}/blob/{branch}/docs/{path}"
+GITHUB = re.compile(r"^https://github\.com/(?P<repo>[^/]+/[^/]+?)/?$")
+BRANCH = re.compile(r"^(?:edit|blob)/(?P<branch>[^/]+)/")
+
+# What nbconvert's template adds that would load from a CDN: MathJax, and mermaid's loader.
+MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL)
+MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?jp-Mermaid.*?</script>', re.DOTALL)
+# Math left in the notebook's markdown cells, as nbconvert's renderer leaves it for MathJax.
+DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$")
+NOTEBOOK_LINK = re.compile(r'href="(?P<page>[\w-]+)\.ipynb(?P<anchor>#[^"]*)?"')
+HEADING = re.compile(r'<h(?P<level>[1-6]) id="(?P<id>[^"]+)">(?P<name>.*?)<a class="anchor-link"')
+CODE_CELL = '<div class="highlight-ipynb'  # scrolls sideways, so keyboard users must reach it
+SRC = Path(__file__).resolve().parents[1]  # the src/ that the chapters embed sections from
+
+
+def add_notebook_files(files: Files, config: MkDocsConfig) -> Files:
+    """Swap each committed notebook for its executed copy, and add the figures it drew."""
+    root = Path(config.config_file_path).parent
+    runs = run_chapters(Path(config.docs_dir), SRC, root / CACHE)
+    for chapter, folder in runs.items():
+        uri = f"{NOTEBOOK_DIR}/{chapter}.ipynb"
+        if committed := files.get_file_from_path(uri):
+            files.remove(committed)
+        files.append(run_file(uri, folder, config))
+        for svg in sorted((folder / "figures").glob("*.svg")):
+            files.append(run_file(f"figures/{svg.name}", folder, config))
+    return files
+
+
+def run_file(uri: str, folder: Path, config: MkDocsConfig) -> File:
+    """A site file read from a run folder (a real File, so mkdocs-jupyter can wrap it)."""
+    return File(uri, str(folder), config.site_dir, config.use_directory_urls)
+
+
+def colab_url(config: MkDocsConfig, chapter: str) -> str | None:
+    """The Open in Colab address of a chapter's committed notebook, from repo_url and edit_uri."""
+    repo = GITHUB.match(config.repo_url or "")
+    if not repo:
+        return None
+    branch = BRANCH.match(config.edit_uri or "")
+    path = f"{NOTEBOOK_DIR}/{chapter}.ipynb"
+    return COLAB.format(repo=repo["repo"], branch=branch["branch"] if branch else "main", path=path)
+
+
+def set_notebook_links(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """Give a chapter page `meta.notebook`: its download and Colab links, for main.html."""
+    chapter = Path(page.file.src_uri).stem
+    notebook = files.get_file_from_path(f"{NOTEBOOK_DIR}/{chapter}.ipynb")
+    if page.file.src_uri != f"{chapter}.md" or chapter not in CHAPTERS or notebook is None:
+        return
+    download = notebook.url + f"{chapter}.ipynb"  # where include_source copies it
+    page.meta["notebook"] = {"download": download, "colab": colab_url(config, chapter)}
+
+
+def clean_notebook_html(content: str) -> str:
+    """A notebook page without CDN scripts, its math typeset by KaTeX, its links to pages."""
+    content = MERMAID.sub("", MATHJAX.sub("", content))
+    content = DISPLAY_MATH.sub(lambda m: render_tex(html.unescape(m[1]), display=True), content)
+    content = INLINE_MATH.sub(lambda m: render_tex(html.unescape(m[1]), display=False), content)
+    content = content.replace(CODE_CELL, '<div tabindex="0" class="highlight-ipynb')
+    return NOTEBOOK_LINK.sub(r'href="../\g<page>/\g<anchor>"', content)
+
+
+def notebook_toc(content: str) -> list[dict]:
+    """Table-of-contents tokens from the page's own heading ids (mkdocs-jupyter's can differ)."""
+    tokens: list[dict] = []
+    stack: list[dict] = []
+    for m in HEADING.finditer(content):
+        name = re.sub(r"<[^>]+>", "", m["name"]).strip()
+        token = {"level": int(m["level"]), "id": m["id"], "name": name, "children": []}
+        while stack and stack[-1]["level"] >= token["level"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else tokens).append(token)
+        stack.append(token)
+    return tokens
+
+
+def finish_notebook_page(content: str, page: Page) -> str:
+    """Clean a notebook page's HTML, rebuild its table of contents, keep it out of search."""
+    content = clean_notebook_html(content)
+    page.toc = get_toc(notebook_toc(content))
+    page.meta["search"] = {"exclude": True}  # the chapter page is the one to find
+    return content
+
+
+def is_notebook_page(page: Page) -> bool:
+    """Whether a page is one of the generated notebook editions."""
+    return page.file.src_uri.startswith(f"{NOTEBOOK_DIR}/") and page.file.src_uri.endswith(".ipynb")

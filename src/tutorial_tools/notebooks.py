@@ -1,0 +1,196 @@
+"""Each chapter's notebook edition: generated from the chapter's Markdown, never kept by hand.
+
+`python -m tutorial_tools.notebooks` rewrites docs/notebooks/*.ipynb; `--check` only reports
+the stale ones and exits 1, the way `cog --check` does.
+"""
+
+import argparse
+import doctest
+import json
+import re
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from tutorial_tools.snippets import expand_embeds
+
+CHAPTERS = ("model", "loss", "training")  # docs/<name>.md -> docs/notebooks/<name>.ipynb
+NOTEBOOK_DIR = "notebooks"  # under docs/
+
+FENCE = re.compile(r"^(?P<fence>`{3,})(?P<info>[^`\n]*)$")
+# Material's collapsible blocks, admonitions and tabs: ??? info "Title", !!! note, === "Tab"
+BLOCK = re.compile(r'^(?P<indent> *)(?:\?\?\?\+?|!!!|===)(?: +[\w-]+)?(?: +"(?P<title>[^"]*)")? *$')
+COMMENT = re.compile(r"^<!--.*?-->[ \t]*\n?", re.DOTALL | re.MULTILINE)  # hidden checks, directives
+FIGURE = re.compile(r"^!\[[^\]]*\]\(figures/[^)]+\)(\{[^}]*\})?$")  # drawn by a code cell instead
+CHAPTER_LINK = re.compile(r"\]\((?P<page>[\w-]+)\.md(?P<anchor>#[^)]*)?\)")
+
+
+@dataclass
+class Cell:
+    """One notebook cell, and for code the text output the chapter shows for it."""
+
+    kind: str  # "markdown" or "code"
+    source: str
+    output: str = ""  # stdout plus the displayed value, as the chapter's console shows them
+
+
+def flatten_blocks(lines: list[str]) -> list[str]:
+    """Unwrap `??? info "Title"` blocks: a bold title line, then their content dedented."""
+    out, i = [], 0
+    while i < len(lines):
+        block = BLOCK.match(lines[i])
+        if not block:
+            out.append(lines[i])
+            i += 1
+            continue
+        inner = block["indent"] + "    "
+        body, i = [], i + 1
+        while i < len(lines) and (not lines[i].strip() or lines[i].startswith(inner)):
+            body.append(lines[i][len(inner) :] if lines[i].strip() else "")
+            i += 1
+        if block["title"]:
+            out += [f"**{block['title']}**", ""]
+        out += flatten_blocks(body)
+    return out
+
+
+def console_cells(session: str) -> list[Cell]:
+    """Turn a `>>>` session into code cells without prompts, one per shown result."""
+    cells, sources = [], []
+    for example in doctest.DocTestParser().get_examples(session):
+        if example.exc_msg is not None:  # print the error instead, so "Run all" goes on
+            sources.append(catching(example.source, example.exc_msg))
+            want = example.exc_msg
+        else:
+            sources.append(example.source)
+            want = example.want
+        if want:  # a cell shows one result, so it ends at each example with output
+            cells.append(Cell("code", "".join(sources).rstrip("\n"), want))
+            sources = []
+    if sources:
+        cells.append(Cell("code", "".join(sources).rstrip("\n")))
+    return cells
+
+
+def catching(source: str, exc_msg: str) -> str:
+    """Code that runs `source` and prints the exception it raises as `Type: message`."""
+    name = exc_msg.split(":", 1)[0]
+    body = textwrap.indent(source, "    ")
+    return f'try:\n{body}except {name} as error:\n    print(f"{name}: {{error}}")\n'
+
+
+def fenced_cells(info: str, body: str, src: Path) -> list[Cell] | None:
+    """The code cells for one fence, or None when the fence stays in the prose."""
+    language = info.split()[0] if info.split() else ""
+    if language == "pycon":
+        return console_cells(body)
+    if language in ("python", "py"):
+        code = expand_embeds(body, src)  # the section text the page shows
+        if code is not None:
+            return [Cell("code", code.strip("\n"))]
+    return None
+
+
+def chapter_cells(markdown: str, src: Path) -> list[Cell]:
+    """Split a chapter into markdown and code cells, in page order."""
+    lines = flatten_blocks(COMMENT.sub("", markdown).splitlines())
+    cells: list[Cell] = []
+    prose: list[str] = []
+
+    def flush() -> None:
+        text = "\n".join(prose).strip("\n")
+        if text:
+            cells.append(Cell("markdown", CHAPTER_LINK.sub(r"](\g<page>.ipynb\g<anchor>)", text)))
+        prose.clear()
+
+    i = 0
+    while i < len(lines):
+        fence = FENCE.match(lines[i])
+        if fence:
+            end = next(j for j in range(i + 1, len(lines)) if lines[j].strip() == fence["fence"])
+            code = fenced_cells(fence["info"].strip(), "\n".join(lines[i + 1 : end]) + "\n", src)
+            if code is None:
+                prose.extend(lines[i : end + 1])
+            else:
+                flush()
+                cells.extend(code)
+            i = end + 1
+            continue
+        if lines[i].startswith("#") and prose:  # one markdown cell per section
+            flush()
+        if not FIGURE.match(lines[i].strip()):
+            prose.append(lines[i])
+        i += 1
+    flush()
+    return cells
+
+
+def to_notebook(cells: list[Cell], chapter: str) -> dict:
+    """An nbformat 4.5 notebook (a plain dict) holding `cells`, with no outputs."""
+    nb_cells = []
+    for n, cell in enumerate(cells):
+        nb_cell = {"cell_type": cell.kind, "id": f"{chapter}-{n}", "metadata": {}}
+        nb_cell["source"] = cell.source.splitlines(keepends=True)
+        if cell.kind == "code":
+            nb_cell |= {"execution_count": None, "outputs": []}
+        nb_cells.append(nb_cell)
+    metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+        "linreg": {"generated_from": f"docs/{chapter}.md"},
+    }
+    return {"cells": nb_cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+
+
+def dumps(notebook: dict) -> str:
+    """Serialise a notebook the way nbformat writes it, so the committed file is stable."""
+    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def chapter_notebook(docs: Path, src: Path, chapter: str) -> str:
+    """The notebook text generated from docs/<chapter>.md."""
+    markdown = (docs / f"{chapter}.md").read_text(encoding="utf-8")
+    return dumps(to_notebook(chapter_cells(markdown, src), chapter))
+
+
+def notebook_path(docs: Path, chapter: str) -> Path:
+    """Where a chapter's committed notebook lives."""
+    return docs / NOTEBOOK_DIR / f"{chapter}.ipynb"
+
+
+def stale_notebooks(docs: Path, src: Path) -> list[Path]:
+    """The committed notebooks that differ from what their chapters generate now."""
+    return [
+        notebook_path(docs, chapter)
+        for chapter in CHAPTERS
+        if not notebook_path(docs, chapter).is_file()
+        or notebook_path(docs, chapter).read_text(encoding="utf-8")
+        != chapter_notebook(docs, src, chapter)
+    ]
+
+
+def write_notebooks(docs: Path, src: Path) -> list[Path]:
+    """Regenerate the stale notebooks; return the paths written."""
+    stale = stale_notebooks(docs, src)
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(chapter_notebook(docs, src, path.stem), encoding="utf-8")
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: regenerate the notebooks, or with --check report stale ones and exit 1."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report stale notebooks")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root")
+    args = parser.parse_args(argv)
+    docs, src = args.root / "docs", args.root / "src"
+    paths = stale_notebooks(docs, src) if args.check else write_notebooks(docs, src)
+    for path in paths:
+        print(f"{'stale' if args.check else 'wrote'}: {path.relative_to(args.root)}")
+    return 1 if args.check and paths else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""The notebook editions: generated from the chapters, committed up to date, run clean, same outputs."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tutorial_tools import execute
+from tutorial_tools.notebooks import (
+    CHAPTERS,
+    chapter_cells,
+    chapter_notebook,
+    console_cells,
+    main,
+    notebook_path,
+    stale_notebooks,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS, SRC = ROOT / "docs", ROOT / "src"
+CACHE = ROOT / ".cache" / "notebooks"  # the site build's cache: a warm build makes this fast
+
+
+def test_committed_notebooks_are_up_to_date() -> None:
+    """Like `cog --check`: run `python -m tutorial_tools.notebooks` after editing a chapter."""
+    stale = [path.relative_to(ROOT).as_posix() for path in stale_notebooks(DOCS, SRC)]
+    assert not stale, f"regenerate with `python -m tutorial_tools.notebooks`: {stale}"
+
+
+def test_check_fails_when_a_chapter_changes_until_regenerated(tmp_path: Path) -> None:
+    """--check exits 1 and names the notebook after a chapter edit; regenerating fixes it."""
+    shutil.copytree(DOCS, tmp_path / "docs")
+    shutil.copytree(SRC / "linreg", tmp_path / "src" / "linreg")
+    chapter = tmp_path / "docs" / "loss.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert main(["--check", "--root", str(tmp_path)]) == 1
+    assert main(["--root", str(tmp_path)]) == 0
+    assert main(["--check", "--root", str(tmp_path)]) == 0
+    assert "One more line." in (tmp_path / "docs" / "notebooks" / "loss.ipynb").read_text()
+
+
+def test_check_fails_when_an_embedded_section_changes(tmp_path: Path) -> None:
+    """A notebook holds the embedded source itself, so editing src/ makes it stale too."""
+    shutil.copytree(DOCS, tmp_path / "docs")
+    shutil.copytree(SRC / "linreg", tmp_path / "src" / "linreg")
+    model = tmp_path / "src" / "linreg" / "model.py"
+    model.write_text(model.read_text().replace("one prediction per row", "one per row"))
+    assert main(["--check", "--root", str(tmp_path)]) == 1
+
+
+def test_console_session_becomes_cells_without_prompts() -> None:
+    """One cell per shown result; prompts go; an expected error is printed, not raised."""
+    session = (
+        ">>> x = 1\n>>> x + 1\n2\n>>> for i in range(2):\n...     print(i)\n0\n1\n"
+        ">>> int('a')\nTraceback (most recent call last):\n    ...\n"
+        "ValueError: invalid literal for int() with base 10: 'a'\n>>> y = 3\n"
+    )
+    cells = console_cells(session)
+    assert [c.source for c in cells] == [
+        "x = 1\nx + 1",
+        "for i in range(2):\n    print(i)",
+        "try:\n    int('a')\nexcept ValueError as error:\n    print(f\"ValueError: {error}\")",
+        "y = 3",
+    ]
+    assert [c.output for c in cells] == [
+        "2\n",
+        "0\n1\n",
+        "ValueError: invalid literal for int() with base 10: 'a'\n",
+        "",
+    ]
+
+
+def test_chapter_markdown_becomes_cells() -> None:
+    """Embeds become their source, hidden checks and figure images go, boxes unwrap, links follow."""
+    markdown = (
+        "# Title\n\nSee [chapter 6](loss.md#61-x).\n\n"
+        '??? info "The checks"\n\n    ```python title="src/linreg/model.py"\n'
+        '    --8<-- "linreg/model.py:forward"\n    ```\n\n'
+        "<!-- invisible-code-block: python\nassert True\n-->\n\n"
+        "![A figure](figures/fit_before.svg)\n\n```bash\nls\n```\n"
+    )
+    cells = chapter_cells(markdown, SRC)
+    assert [c.kind for c in cells] == ["markdown", "code", "markdown"]
+    assert cells[0].source == "# Title\n\nSee [chapter 6](loss.ipynb#61-x).\n\n**The checks**"
+    assert cells[1].source.startswith("def forward(")
+    assert cells[2].source == "```bash\nls\n```"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_notebook_never_imports_the_project(chapter: str) -> None:
+    """A notebook needs only torch (and matplotlib where it plots): the code is in its cells."""
+    notebook = json.loads(notebook_path(DOCS, chapter).read_text(encoding="utf-8"))
+    code = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    assert "linreg" not in code and "tutorial_tools" not in code
+
+
+def text_output(cell: dict) -> str:
+    """A code cell's printed text and displayed value, as a console would show them."""
+    parts = []
+    for output in cell["outputs"]:
+        if output["output_type"] == "stream":
+            parts.append("".join(output["text"]))
+        elif output["output_type"] == "execute_result":
+            parts.append("".join(output["data"]["text/plain"]) + "\n")
+    return "".join(parts)
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, Path]:
+    """Each chapter's executed notebook and figures, from the build's cache or a fresh run."""
+    return execute.run_chapters(DOCS, SRC, CACHE)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_notebook_outputs_equal_the_chapter_outputs(runs: dict[str, Path], chapter: str) -> None:
+    """Run top to bottom in a fresh kernel, every code cell prints what the chapter shows."""
+    executed = json.loads((runs[chapter] / "notebooks" / f"{chapter}.ipynb").read_text())
+    code_cells = [c for c in executed["cells"] if c["cell_type"] == "code"]
+    markdown = (DOCS / f"{chapter}.md").read_text(encoding="utf-8")
+    expected = [c for c in chapter_cells(markdown, SRC) if c.kind == "code"]
+    assert len(code_cells) == len(expected)
+    for cell, want in zip(code_cells, expected):
+        assert "".join(cell["source"]) == want.source
+        # exactly: the notebook's text output is the chapter's console output
+        assert text_output(cell) == want.output, want.source
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_the_build_runs_the_notebook_it_would_commit(runs: dict[str, Path], chapter: str) -> None:
+    """The executed notebook is the generated one plus outputs: same cells, same sources."""
+    executed = json.loads((runs[chapter] / "notebooks" / f"{chapter}.ipynb").read_text())
+    generated = json.loads(chapter_notebook(DOCS, SRC, chapter))
+    assert [c["source"] for c in executed["cells"]] == [c["source"] for c in generated["cells"]]
+
+
+def test_a_cell_that_raises_fails_the_run(tmp_path: Path) -> None:
+    """allow_errors is off: an unexpected exception stops the build with the cell's error."""
+    from nbclient.exceptions import CellExecutionError
+
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "id": "a",
+                "metadata": {},
+                "outputs": [],
+                "source": ["1 / 0"],
+            }
+        ],
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
+        execute.run_sync(execute.execute(json.dumps(notebook), tmp_path, []))
+
+
+def test_cache_key_follows_chapter_src_and_torch(tmp_path: Path, monkeypatch) -> None:
+    """The key changes with the chapter's text, any file in src/, and the installed torch."""
+    docs, src = tmp_path / "docs", tmp_path / "src"
+    shutil.copytree(DOCS, docs)
+    shutil.copytree(SRC / "linreg", src / "linreg")
+
+    def key() -> str:
+        return execute.cache_key(docs, src, "model", execute.tree_digest(src))
+
+    first = key()
+    assert key() == first
+    (docs / "model.md").write_text((docs / "model.md").read_text() + "\n")
+    second = key()
+    (src / "linreg" / "checks.py").write_text((src / "linreg" / "checks.py").read_text() + "\n")
+    third = key()
+    monkeypatch.setattr(execute.importlib.metadata, "version", lambda name: "9.9.9")
+    fourth = key()
+    assert len({first, second, third, fourth}) == 4

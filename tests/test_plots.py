@@ -1,0 +1,71 @@
+"""Unit tests for src/linreg/plots.py: each figure plots exactly the data it is given."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pytest
+import torch
+
+from linreg import mse_loss
+from linreg.plots import loss_surface, plot_fit, plot_loss, plot_loss_surface
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close the figures each test draws."""
+    yield
+    plt.close("all")
+
+
+def data() -> tuple[torch.Tensor, torch.Tensor]:
+    """Five points on y = 2x + 1 with a little noise."""
+    X = torch.tensor([[-1.0], [0.0], [0.5], [1.0], [2.0]])
+    return X, 2 * X + 1 + torch.tensor([[0.1], [-0.1], [0.0], [0.05], [-0.05]])
+
+
+def test_loss_surface_matches_mse_loss_at_every_grid_point() -> None:
+    """L(W, b) on the grid equals mse_loss of the model with that W and b (the reference)."""
+    X, y = data()
+    ws, bs = torch.linspace(0, 3, 4), torch.linspace(-1, 2, 3)
+    surface = loss_surface(X, y, ws, bs)
+    assert surface.shape == (3, 4)
+    for i, b in enumerate(bs):
+        for j, w in enumerate(ws):
+            assert torch.allclose(surface[i, j], mse_loss(X * w + b, y))
+
+
+def test_plot_fit_draws_the_points_the_true_line_and_the_model() -> None:
+    """The scatter holds (X, y); the lines are y = 2x + 1 and ŷ = Wx + b, labelled with W, b."""
+    X, y = data()
+    W, b = torch.tensor([[0.5]], requires_grad=True), torch.tensor([1.25], requires_grad=True)
+    ax = plot_fit(X, y, W, b, "t").axes[0]
+    assert ax.collections[0].get_offsets().tolist() == torch.cat([X, y], dim=1).tolist()
+    true_line, model_line = ax.lines
+    xs = torch.tensor(true_line.get_xdata())
+    assert torch.allclose(torch.tensor(true_line.get_ydata()), 2 * xs + 1)
+    assert torch.allclose(torch.tensor(model_line.get_ydata()), 0.5 * xs + 1.25)
+    assert model_line.get_label() == "model: ŷ = 0.500x + 1.250"
+    assert ax.get_title() == "t"
+
+
+def test_plot_loss_plots_every_epoch_of_the_history() -> None:
+    """One point per epoch, at its epoch number, with the history's exact value."""
+    history = [4.0, 2.0, 1.0, 0.5]
+    (line,) = plot_loss(history).axes[0].lines
+    assert list(line.get_xdata()) == [0, 1, 2, 3]
+    assert list(line.get_ydata()) == history
+    assert plot_loss(history).axes[0].get_yscale() == "log"
+
+
+def test_plot_loss_surface_draws_the_path_and_the_minimum() -> None:
+    """The path line holds every (W, b) given; the start and the least-squares star are marked."""
+    X, y = data()
+    path = [(0.5, 1.5), (1.0, 1.2), (1.8, 1.0)]
+    ax = plot_loss_surface(X, y, path, torch.tensor([[2.0]]), torch.tensor([1.0])).axes[0]
+    descent, start, minimum = ax.lines
+    assert list(zip(descent.get_xdata(), descent.get_ydata())) == path
+    assert (start.get_xdata()[0], start.get_ydata()[0]) == path[0]
+    assert (minimum.get_xdata()[0], minimum.get_ydata()[0]) == (2.0, 1.0)
+    assert ax.collections, "the contours are drawn"
