@@ -269,7 +269,10 @@ def test_palette_toggle_switches_light_and_dark(tab: Tab) -> None:
 
 def test_figures_stay_legible_in_both_palettes(browser: "playwright_api.Browser", base_url: str,
                                                pages: list[str]) -> None:
-    """Each figure's lines and text keep a 3:1 contrast with its background, light and dark."""
+    """Each figure's lines and text stand out from what surrounds them, light and dark.
+
+    Ink the colour of the page background (black axes on the dark palette) scores about 1.3;
+    legible figures score 2.5 or more (the median includes antialiased edges)."""
     illegible, figures = [], 0
     for scheme in ("light", "dark"):
         tab = new_tab(browser, base_url, color_scheme=scheme)
@@ -281,7 +284,7 @@ def test_figures_stay_legible_in_both_palettes(browser: "playwright_api.Browser"
                 image.scroll_into_view_if_needed()
                 figures += 1
                 ratio = ink_contrast(image.screenshot(animations="disabled"))
-                if ratio < 3:
+                if ratio < 2:
                     illegible.append(f"{path} ({scheme}) {image.get_attribute('src')}: {ratio:.1f}:1")
         tab.page.context.close()
     if not figures:
@@ -342,3 +345,10 @@ def test_table_of_contents_link_scrolls_to_its_heading(tab: Tab) -> None:
     heading = tab.page.locator(f"[id='{anchor}']")
     top = heading.evaluate("h => h.getBoundingClientRect().top")
     assert 0 <= top < VIEWPORT["height"] / 2, f"heading #{anchor} is at {top}px"
+
+
+def test_pages_link_to_their_source_for_editing(tab: Tab) -> None:
+    """A chapter's "Edit this page" button opens its Markdown file in the repository."""
+    tab.open("/model/")
+    href = tab.page.locator("a.md-content__button[href*='/edit/']").get_attribute("href")
+    assert href.startswith("https://github.com/") and href.endswith("/edit/main/docs/model.md")

@@ -66,21 +66,29 @@ def test_contrast_matches_wcag() -> None:
     assert contrast((118, 118, 118), WHITE) == pytest.approx(4.54, abs=0.01)
 
 
-def png(background: tuple[int, int, int], ink: tuple[int, int, int], ink_rows: int) -> bytes:
-    """A 100×100 PNG of one colour with `ink_rows` rows of another."""
-    from PIL import Image
+def png(background: tuple, ink: tuple, box: tuple | None = None) -> bytes:
+    """A 120×80 picture: thin `ink` lines on `background`, around a filled `box` if given."""
+    from PIL import Image, ImageDraw
 
-    image = Image.new("RGB", (100, 100), background)
-    for y in range(ink_rows):
-        for x in range(100):
-            image.putpixel((x, y), ink)
+    image = Image.new("RGB", (120, 80), background)
+    draw = ImageDraw.Draw(image)
+    if box:
+        draw.rectangle((70, 5, 115, 40), fill=box)
+    for y in range(10, 80, 12):
+        draw.line((5, y, 65, y), fill=ink, width=1)
     out = BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
 
 
+DARK_PAGE = (30, 33, 41)  # Material's slate background
+
+
 def test_ink_contrast_tells_legible_figures_from_illegible_ones() -> None:
-    """Dark ink on white is legible; dark ink on a dark page, or too little ink, is not."""
-    assert ink_contrast(png(WHITE, BLACK, ink_rows=5)) == pytest.approx(21)
-    assert ink_contrast(png((30, 33, 41), BLACK, ink_rows=5)) < 2
-    assert ink_contrast(png(WHITE, BLACK, ink_rows=0)) == pytest.approx(1)
+    """Dark ink is legible on white, light ink on a dark page; dark ink on a dark page is not,
+    even beside a light legend box."""
+    assert ink_contrast(png(WHITE, BLACK)) > 15
+    assert ink_contrast(png(DARK_PAGE, (230, 230, 230))) > 10
+    assert ink_contrast(png(DARK_PAGE, BLACK)) < 1.5
+    assert ink_contrast(png(DARK_PAGE, BLACK, box=WHITE)) < 1.5
+    assert ink_contrast(png(WHITE, WHITE)) == 1.0

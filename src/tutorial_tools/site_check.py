@@ -9,10 +9,14 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
+from functools import cache, partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import playwright.sync_api
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -87,6 +91,26 @@ def serve(site: Path) -> Iterator[str]:
         server.server_close()
 
 
+def transfer_weight(page: "playwright.sync_api.Page", url: str) -> int:
+    """Bytes a fresh page load transfers (headers and compressed bodies), without images
+    or the search index."""
+    requests = []
+
+    def record(request: "playwright.sync_api.Request") -> None:
+        requests.append(request)
+
+    page.context.on("requestfinished", record)
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.context.remove_listener("requestfinished", record)
+    counted = [
+        r.sizes()
+        for r in requests
+        if r.resource_type != "image" and not r.url.endswith("search_index.json")
+    ]
+    return sum(s["responseHeadersSize"] + s["responseBodySize"] for s in counted)
+
+
 def console_code(session: str) -> str:
     """The code of a `>>>` console session: its statements without prompts or output."""
     examples = doctest.DocTestParser().get_examples(session)
@@ -110,17 +134,21 @@ def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def ink_contrast(png: bytes, share: float = 0.01) -> float:
-    """Contrast against its background (the commonest colour) that `share` of a picture's pixels reach."""
-    from PIL import Image
+def ink_contrast(png: bytes) -> float:
+    """Median contrast between a picture's ink (pixels that stand out from their 9×9
+    neighbourhood: lines, text, antialiased edges) and that neighbourhood."""
+    from PIL import Image, ImageFilter
 
     image = Image.open(BytesIO(png)).convert("RGB")
-    counts = image.getcolors(maxcolors=image.width * image.height)
-    background = max(counts)[1]
-    ratios = sorted(((contrast(color, background), n) for n, color in counts), reverse=True)
-    needed, seen = share * image.width * image.height, 0
-    for ratio, n in ratios:
-        seen += n
-        if seen >= needed:
-            return ratio
-    return 1.0
+    around = image.filter(ImageFilter.MedianFilter(9))
+    pixels = zip(*[iter(image.tobytes())] * 3)
+    neighbourhood = zip(*[iter(around.tobytes())] * 3)
+    ratios = sorted(
+        _contrast(p, q)
+        for p, q in zip(pixels, neighbourhood)
+        if sum(abs(a - b) for a, b in zip(p, q)) > 48  # visibly different, not noise
+    )
+    return ratios[len(ratios) // 2] if ratios else 1.0
+
+
+_contrast = cache(contrast)

@@ -1,0 +1,143 @@
+"""Audit every page of the built site: Lighthouse scores, axe violations and page weight, as a table.
+
+    .venv/bin/python tests/benchmarks/audit.py [--site DIR] [--pages /model/ ...] [--runs N]
+
+Builds the site strictly (unless --site names a built one), serves it gzip-compressed on
+127.0.0.1 and prints one Markdown row per page; Lighthouse scores are the median of
+--runs runs (3 by default), as its scores vary with the machine's load. Exits 1 when a page misses a target:
+each Lighthouse category >= 0.95, no serious or critical axe violation (light or dark
+palette), at most 150 KB transferred before images and the search index.
+Needs Chromium (CHROME_PATH or `chromium` on PATH) and npm's lighthouse, found on PATH or in
+.cache/npm (`npm install --prefix .cache/npm lighthouse@12.8.2`).
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, sync_playwright
+
+from tutorial_tools.site_check import (
+    CHROMIUM_ARGS,
+    ROOT,
+    build_site,
+    chromium_path,
+    page_paths,
+    serve,
+    transfer_weight,
+)
+
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+MIN_SCORE = 0.95
+MAX_WEIGHT_KB = 150
+
+
+def lighthouse_command() -> str:
+    """The lighthouse executable: on PATH, else the one installed into .cache/npm."""
+    local = ROOT / ".cache" / "npm" / "node_modules" / ".bin" / "lighthouse"
+    found = shutil.which("lighthouse") or (str(local) if local.exists() else None)
+    if found is None:
+        sys.exit("lighthouse not found: npm install --prefix .cache/npm lighthouse@12.8.2")
+    return found
+
+
+def lighthouse_scores(url: str, chrome: str) -> dict[str, float]:
+    """Lighthouse's four category scores for one URL (default mobile settings)."""
+    command = [
+        lighthouse_command(), url, "--quiet", "--output=json", "--output-path=stdout",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags=--headless {' '.join(CHROMIUM_ARGS)}",
+    ]
+    env = {**os.environ, "CHROME_PATH": chrome}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    report = json.loads(done.stdout)
+    return {name: report["categories"][name]["score"] for name in CATEGORIES}
+
+
+def axe_serious(browser: Browser, url: str) -> int:
+    """Serious or critical axe violations (affected elements) on a page, light and dark palettes."""
+    count = 0
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        violations = Axe().run(page).response["violations"]
+        count += sum(len(v["nodes"]) for v in violations if v["impact"] in ("serious", "critical"))
+        context.close()
+    return count
+
+
+def weight_kb(browser: Browser, url: str) -> float:
+    """KB a first visit transfers before images and the search index."""
+    context = browser.new_context()
+    weight = transfer_weight(context.new_page(), url)
+    context.close()
+    return weight / 1000
+
+
+def median_scores(url: str, chrome: str, runs: int) -> dict[str, float]:
+    """The median of each Lighthouse category over several runs."""
+    results = [lighthouse_scores(url, chrome) for _ in range(runs)]
+    return {name: statistics.median(r[name] for r in results) for name in CATEGORIES}
+
+
+def audit_page(browser: Browser, chrome: str, url: str, runs: int) -> dict[str, float]:
+    """Every figure for one page."""
+    row = median_scores(url, chrome, runs)
+    row["axe"] = axe_serious(browser, url)
+    row["kb"] = weight_kb(browser, url)
+    return row
+
+
+def passes(row: dict[str, float]) -> bool:
+    """Whether a page meets every target."""
+    scores_ok = all(row[name] >= MIN_SCORE for name in CATEGORIES)
+    return scores_ok and row["axe"] == 0 and row["kb"] <= MAX_WEIGHT_KB
+
+
+def table(rows: dict[str, dict[str, float]]) -> str:
+    """The figures as a Markdown table, one row per page."""
+    lines = [
+        "| page | perf | a11y | best practices | SEO | axe serious+critical | KB (gzip) | ok |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for path, row in rows.items():
+        scores = " | ".join(f"{row[name]:.2f}" for name in CATEGORIES)
+        mark = "yes" if passes(row) else "**no**"
+        lines.append(f"| `{path}` | {scores} | {row['axe']} | {row['kb']:.1f} | {mark} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Build (or take) the site, audit each page, print the table; 1 when a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, help="an already built site (default: build one)")
+    parser.add_argument("--pages", nargs="*", help="URL paths to audit (default: every page)")
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (median)")
+    args = parser.parse_args()
+    chrome = chromium_path()
+    if chrome is None:
+        sys.exit("Chromium not found: apt-get install -y chromium, or set CHROME_PATH")
+    with tempfile.TemporaryDirectory() as tmp:
+        site = args.site or Path(tmp)
+        if args.site is None:
+            build_site(site)
+        with serve(site) as base, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chrome, args=CHROMIUM_ARGS)
+            paths = args.pages or page_paths(site)
+            rows = {path: audit_page(browser, chrome, base + path, args.runs) for path in paths}
+            browser.close()
+    print(table(rows))
+    return 0 if all(passes(row) for row in rows.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

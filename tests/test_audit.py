@@ -1,0 +1,60 @@
+"""The audit script (tests/benchmarks/audit.py): its verdicts, its table, and one real Lighthouse run."""
+
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+AUDIT = Path(__file__).parent / "benchmarks" / "audit.py"
+GOOD = {"performance": 1.0, "accessibility": 1.0, "best-practices": 0.96, "seo": 1.0,
+        "axe": 0, "kb": 120.0}
+
+
+def load_audit():
+    """Import the audit script as a module."""
+    spec = importlib.util.spec_from_file_location("audit", AUDIT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+audit = load_audit()
+
+
+@pytest.mark.parametrize(
+    "change", [{"performance": 0.94}, {"seo": 0.5}, {"axe": 1}, {"kb": 150.1}], ids=str
+)
+def test_a_page_fails_when_one_figure_misses_its_target(change: dict) -> None:
+    """Any score under 0.95, any serious axe violation, or over 150 KB fails the page."""
+    assert audit.passes(GOOD)
+    assert not audit.passes({**GOOD, **change})
+
+
+def test_table_has_one_row_per_page_and_marks_failures() -> None:
+    """The table is Markdown, one row per page, failing pages marked."""
+    lines = audit.table({"/": GOOD, "/model/": {**GOOD, "kb": 200.0}}).splitlines()
+    assert len(lines) == 4
+    assert lines[2] == "| `/` | 1.00 | 1.00 | 0.96 | 1.00 | 0 | 120.0 | yes |"
+    assert lines[3].endswith("| 200.0 | **no** |")
+
+
+@pytest.mark.site
+def test_lighthouse_scores_a_page_of_the_site(tmp_path: Path) -> None:
+    """One real Lighthouse run: accessibility, best practices and SEO at least 0.95 on a chapter.
+
+    Performance varies with the machine's load, so it is left to the audit table (median of 3)."""
+    from tutorial_tools.site_check import build_site, chromium_path, serve
+
+    chrome = chromium_path()
+    found = shutil.which("lighthouse") or (audit.ROOT / ".cache/npm/node_modules/.bin/lighthouse").exists()
+    if chrome is None or not found:
+        message = "needs chromium and lighthouse: npm install --prefix .cache/npm lighthouse@12.8.2"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    build_site(tmp_path)
+    with serve(tmp_path) as base:
+        scores = audit.lighthouse_scores(base + "/model/", chrome)
+    assert all(scores[name] >= audit.MIN_SCORE for name in audit.CATEGORIES[1:]), scores
