@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from sybil import Sybil
-from sybil.parsers.markdown import PythonCodeBlockParser
+from sybil.parsers.markdown import PythonCodeBlockParser, SkipParser
 
 from tutorial_tools.stamp import RECORDS, Recorder
 from tutorial_tools.sybil_parsers import PyconParser, SnippetParser
@@ -29,6 +29,7 @@ pytest_collect_file = Sybil(
         SnippetParser(SRC),  # ```python title=... fences of --8<-- embeds
         PyconParser(),  # ```pycon console sessions
         PythonCodeBlockParser(),  # <!-- invisible-code-block: python --> checks
+        SkipParser(),  # <!-- skip: start "reason" -->: the figures, drawn elsewhere
     ],
     patterns=["*.md"],
 ).pytest()

@@ -12,7 +12,7 @@ import platform
 import shutil
 import tempfile
 from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from tutorial_tools.figures import figure_names, save_code
@@ -98,19 +98,28 @@ async def run_one(docs: Path, src: Path, chapter: str, target: Path) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run_chapters(docs: Path, src: Path, cache: Path) -> dict[str, Path]:
-    """Each chapter's run folder, laid out like docs/: notebooks/<chapter>.ipynb, figures/*.svg."""
+def start_chapters(docs: Path, src: Path, cache: Path) -> tuple[dict[str, Path], Future]:
+    """Each chapter's run folder, laid out like docs/ (notebooks/<chapter>.ipynb, figures/*.svg),
+    and a future that is done once the stale ones have run (in the background meanwhile)."""
     src_digest = tree_digest(src)
     folders = {c: cache / f"{c}-{cache_key(docs, src, c, src_digest)}" for c in CHAPTERS}
     stale = {c: folder for c, folder in folders.items() if not folder.is_dir()}
-    if stale:
 
-        async def run_all() -> None:
-            await asyncio.gather(*(run_one(docs, src, c, f) for c, f in stale.items()))
+    async def run_all() -> None:
+        await asyncio.gather(*(run_one(docs, src, c, f) for c, f in stale.items()))
+        for chapter, folder in folders.items():  # evict this chapter's older runs
+            for old in cache.glob(f"{chapter}-*"):
+                if old != folder:
+                    shutil.rmtree(old, ignore_errors=True)
 
-        run_sync(run_all())
-    for chapter, folder in folders.items():  # evict this chapter's older runs
-        for old in cache.glob(f"{chapter}-*"):
-            if old != folder and not old.name.startswith("tmp-"):
-                shutil.rmtree(old, ignore_errors=True)
+    thread = ThreadPoolExecutor(1)  # its own event loop: the caller may be inside one
+    future = thread.submit(asyncio.run, run_all())
+    thread.shutdown(wait=False)
+    return folders, future
+
+
+def run_chapters(docs: Path, src: Path, cache: Path) -> dict[str, Path]:
+    """Each chapter's run folder, once every stale chapter has run."""
+    folders, future = start_chapters(docs, src, cache)
+    future.result()
     return folders

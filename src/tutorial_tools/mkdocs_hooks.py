@@ -10,8 +10,22 @@ from tutorial_tools.math import render_math
 
 @event_priority(50)  # before mkdocs-jupyter turns the notebooks into pages
 def on_files(files, config, **kwargs: object):
-    """Execute the chapters' notebooks (or reuse the cache) and add them and their figures."""
+    """Start running the chapters' notebooks (or reuse the cache); add them and their figures."""
     return notebook_site.add_notebook_files(files, config)
+
+
+@event_priority(50)  # before mkdocs-jupyter reads the notebook
+def on_pre_page(page, **kwargs: object):
+    """A notebook page reads its executed notebook: wait for the runs first."""
+    if notebook_site.is_notebook_page(page):
+        notebook_site.wait_for_notebooks()
+    return page
+
+
+def on_env(env, **kwargs: object):
+    """Wait for the notebook runs before the figures they draw are copied into the site."""
+    notebook_site.wait_for_notebooks()
+    return env
 
 
 def on_page_markdown(markdown: str, page, config, files, **kwargs: object) -> str:

@@ -6,6 +6,7 @@ The build renders, for download and on the notebook pages, the notebooks it has 
 
 import html
 import re
+from concurrent.futures import Future
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -13,7 +14,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from tutorial_tools.execute import run_chapters
+from tutorial_tools.execute import start_chapters
+from tutorial_tools.figures import figure_names
 from tutorial_tools.math import render_tex
 from tutorial_tools.notebooks import CHAPTERS, NOTEBOOK_DIR
 
@@ -34,18 +36,30 @@ CODE_CELL = '<div class="highlight-ipynb'  # scrolls sideways, so keyboard users
 SRC = Path(__file__).resolve().parents[1]  # the src/ that the chapters embed sections from
 
 
+_running: list[Future] = []  # notebook runs started by add_notebook_files, not yet waited for
+
+
 def add_notebook_files(files: Files, config: MkDocsConfig) -> Files:
-    """Swap each committed notebook for its executed copy, and add the figures it drew."""
+    """Start the stale notebook runs; swap each committed notebook for its executed copy and add
+    the figures it draws. The files are read later, after wait_for_notebooks()."""
     root = Path(config.config_file_path).parent
-    runs = run_chapters(Path(config.docs_dir), SRC, root / CACHE)
+    docs = Path(config.docs_dir)
+    runs, running = start_chapters(docs, SRC, root / CACHE)
+    _running.append(running)
     for chapter, folder in runs.items():
         uri = f"{NOTEBOOK_DIR}/{chapter}.ipynb"
         if committed := files.get_file_from_path(uri):
             files.remove(committed)
         files.append(run_file(uri, folder, config))
-        for svg in sorted((folder / "figures").glob("*.svg")):
-            files.append(run_file(f"figures/{svg.name}", folder, config))
+        for name in figure_names((docs / f"{chapter}.md").read_text(encoding="utf-8")):
+            files.append(run_file(f"figures/{name}.svg", folder, config))
     return files
+
+
+def wait_for_notebooks() -> None:
+    """Block until the runs started by add_notebook_files are done; raise a run's error."""
+    while _running:
+        _running.pop().result()
 
 
 def run_file(uri: str, folder: Path, config: MkDocsConfig) -> File:
