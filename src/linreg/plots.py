@@ -60,8 +60,8 @@ def plot_loss_surface(
     """Contours of L(W, b), the path gradient descent took and the least-squares minimum."""
     path_w = [w for w, _ in path]
     path_b = [b for _, b in path]
-    ws = torch.linspace(min(path_w) - 0.5, max(path_w) + 0.5, 200)
-    bs = torch.linspace(min(path_b) - 0.5, max(path_b) + 0.5, 200)
+    ws = torch.linspace(min(path_w) - 0.5, max(path_w) + 0.5, 100)
+    bs = torch.linspace(min(path_b) - 0.5, max(path_b) + 0.5, 100)
     levels = torch.logspace(-2, 1, 13)  # loss 0.01 to 10, evenly spaced in log L
     fig, ax = plt.subplots(figsize=(6, 4.5))
     contours = ax.contour(ws, bs, loss_surface(X, y, ws, bs), levels=levels, cmap="viridis")

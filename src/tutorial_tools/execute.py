@@ -98,28 +98,36 @@ async def run_one(docs: Path, src: Path, chapter: str, target: Path) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def start_chapters(docs: Path, src: Path, cache: Path) -> tuple[dict[str, Path], Future]:
+def start_chapters(docs: Path, src: Path, cache: Path) -> tuple[dict[str, Path], dict[str, Future]]:
     """Each chapter's run folder, laid out like docs/ (notebooks/<chapter>.ipynb, figures/*.svg),
-    and a future that is done once the stale ones have run (in the background meanwhile)."""
+    and a future per chapter, done once that chapter has run (in the background) if stale."""
     src_digest = tree_digest(src)
     folders = {c: cache / f"{c}-{cache_key(docs, src, c, src_digest)}" for c in CHAPTERS}
-    stale = {c: folder for c, folder in folders.items() if not folder.is_dir()}
+    done = {c: Future() for c in CHAPTERS}
 
-    async def run_all() -> None:
-        await asyncio.gather(*(run_one(docs, src, c, f) for c, f in stale.items()))
-        for chapter, folder in folders.items():  # evict this chapter's older runs
-            for old in cache.glob(f"{chapter}-*"):
+    async def run_and_report(chapter: str, folder: Path) -> None:
+        try:
+            if not folder.is_dir():
+                await run_one(docs, src, chapter, folder)
+            for old in cache.glob(f"{chapter}-*"):  # evict this chapter's older runs
                 if old != folder:
                     shutil.rmtree(old, ignore_errors=True)
+            done[chapter].set_result(folder)
+        except Exception as error:  # noqa: BLE001 (re-raised where the chapter is awaited)
+            done[chapter].set_exception(error)
+
+    async def run_all() -> None:
+        await asyncio.gather(*(run_and_report(c, f) for c, f in folders.items()))
 
     thread = ThreadPoolExecutor(1)  # its own event loop: the caller may be inside one
-    future = thread.submit(asyncio.run, run_all())
+    thread.submit(asyncio.run, run_all())
     thread.shutdown(wait=False)
-    return folders, future
+    return folders, done
 
 
 def run_chapters(docs: Path, src: Path, cache: Path) -> dict[str, Path]:
     """Each chapter's run folder, once every stale chapter has run."""
-    folders, future = start_chapters(docs, src, cache)
-    future.result()
+    folders, done = start_chapters(docs, src, cache)
+    for future in done.values():
+        future.result()
     return folders

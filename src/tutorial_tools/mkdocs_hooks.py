@@ -18,7 +18,7 @@ def on_files(files, config, **kwargs: object):
 def on_pre_page(page, **kwargs: object):
     """A notebook page reads its executed notebook: wait for the runs first."""
     if notebook_site.is_notebook_page(page):
-        notebook_site.wait_for_notebooks()
+        notebook_site.wait_for_notebooks(Path(page.file.src_uri).stem)
     return page
 
 

@@ -36,7 +36,7 @@ CODE_CELL = '<div class="highlight-ipynb'  # scrolls sideways, so keyboard users
 SRC = Path(__file__).resolve().parents[1]  # the src/ that the chapters embed sections from
 
 
-_running: list[Future] = []  # notebook runs started by add_notebook_files, not yet waited for
+_running: dict[str, Future] = {}  # chapter -> its run started by add_notebook_files
 
 
 def add_notebook_files(files: Files, config: MkDocsConfig) -> Files:
@@ -45,7 +45,7 @@ def add_notebook_files(files: Files, config: MkDocsConfig) -> Files:
     root = Path(config.config_file_path).parent
     docs = Path(config.docs_dir)
     runs, running = start_chapters(docs, SRC, root / CACHE)
-    _running.append(running)
+    _running.update(running)
     for chapter, folder in runs.items():
         uri = f"{NOTEBOOK_DIR}/{chapter}.ipynb"
         if committed := files.get_file_from_path(uri):
@@ -56,10 +56,11 @@ def add_notebook_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def wait_for_notebooks() -> None:
-    """Block until the runs started by add_notebook_files are done; raise a run's error."""
-    while _running:
-        _running.pop().result()
+def wait_for_notebooks(chapter: str | None = None) -> None:
+    """Block until one chapter's run (or all) started by add_notebook_files is done; raise its
+    error. A notebook page waits only for its own chapter, so it renders while others run."""
+    for name in [chapter] if chapter in _running else list(_running):
+        _running.pop(name).result()
 
 
 def run_file(uri: str, folder: Path, config: MkDocsConfig) -> File:
