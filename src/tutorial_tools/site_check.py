@@ -78,10 +78,19 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A threading HTTP server that ignores clients hanging up (a browser cancelling a load)."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Stay silent on dropped connections; report anything else as usual."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(site: Path) -> Iterator[str]:
     """Serve `site` on 127.0.0.1 at a free port; yield its base URL (no trailing slash)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SiteHandler, directory=str(site)))
+    server = QuietServer(("127.0.0.1", 0), partial(SiteHandler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

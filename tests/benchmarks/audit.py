@@ -136,6 +136,9 @@ def main() -> int:
             rows = {path: audit_page(browser, chrome, base + path, args.runs) for path in paths}
             browser.close()
     print(table(rows))
+    load = os.getloadavg()[0]
+    print(f"\nLighthouse {args.runs} runs per page (median), mobile defaults; load average {load:.1f}"
+          f" on {os.cpu_count()} CPUs at the end.")
     return 0 if all(passes(row) for row in rows.values()) else 1
 
 
