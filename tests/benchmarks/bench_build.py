@@ -8,6 +8,7 @@ then a rebuild with nothing changed; the figures are the ratios of the medians.
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -34,18 +35,26 @@ def copy_repository(dest: Path) -> None:
             shutil.copy2(source, dest / name)
 
 
-def seconds(command: list[str], cwd: Path) -> float:
-    """Wall-clock seconds of one run of `command`, which must succeed."""
+CPU: dict[str, list[float]] = {}  # CPU seconds (user + system, all processes) per command
+
+
+def seconds(command: list[str], cwd: Path, name: str = "") -> float:
+    """Wall-clock seconds of one run of `command`, which must succeed; record its CPU seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, cwd=cwd, env=ENV, check=True, capture_output=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    CPU.setdefault(name, []).append(cpu)
+    return wall
 
 
 def cold_build(repo: Path) -> float:
     """Seconds of a build with every cache and the site removed first."""
     shutil.rmtree(repo / ".cache", ignore_errors=True)
     shutil.rmtree(repo / "site", ignore_errors=True)
-    return seconds(BUILD, repo)
+    return seconds(BUILD, repo, "cold build")
 
 
 def main() -> None:
@@ -59,14 +68,20 @@ def main() -> None:
         copy_repository(repo)
         seconds(IMPORT_TORCH, repo)  # warm the file cache once
         cold_build(repo)
+        load = os.getloadavg()[0]
         for _ in range(runs):
-            times["import torch"].append(seconds(IMPORT_TORCH, repo))
+            times["import torch"].append(seconds(IMPORT_TORCH, repo, "import torch"))
             times["cold build"].append(cold_build(repo))
-            times["no-change rebuild"].append(seconds(BUILD, repo))
+            times["no-change rebuild"].append(seconds(BUILD, repo, "no-change rebuild"))
     medians = {name: statistics.median(values) for name, values in times.items()}
     torch_s = medians["import torch"]
+    print(
+        f"{os.cpu_count()} cores; 1-minute load average {load:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after"
+    )
     for name, median in medians.items():
-        print(f"{name:>18}: median {median:.3f} s over {runs} runs")
+        cpu = statistics.median(CPU[name])
+        print(f"{name:>18}: median {median:.3f} s wall, {cpu:.3f} s CPU, over {runs} runs")
     print(f"ratio cold build / import torch: {medians['cold build'] / torch_s:.2f} (target <= 5)")
     rebuild = medians["no-change rebuild"] / torch_s
     print(f"ratio no-change rebuild / import torch: {rebuild:.2f} (target <= 1.5)")
