@@ -100,10 +100,11 @@ def test_link_check_runs_on_a_schedule_not_on_push() -> None:
 
 
 def test_read_the_docs_builds_the_same_site_and_fails_on_warnings() -> None:
-    """.readthedocs.yaml builds mkdocs.yml with fail_on_warning."""
+    """.readthedocs.yaml builds mkdocs.yml with fail_on_warning, after the doc tests."""
     config = load(ROOT / ".readthedocs.yaml")
     assert config["version"] == 2
     assert config["mkdocs"] == {"configuration": "mkdocs.yml", "fail_on_warning": True}
+    assert any("pytest docs" in command for command in config["build"]["jobs"]["pre_build"])
 
 
 def test_mkdocs_knows_where_the_site_and_its_sources_live() -> None:
