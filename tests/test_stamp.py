@@ -49,15 +49,15 @@ def test_the_hash_changes_with_the_chapter_and_with_the_code_it_embeds(tmp_path:
 def test_a_passing_record_for_the_current_chapter_is_shown(tmp_path: Path) -> None:
     chapter = make_project(tmp_path)
     records = tmp_path / RECORDS
-    write_record(records, chapter, tmp_path / "src", Counter(passed=2))
+    write_record(records, chapter, tmp_path / "src", Counter(passed=2, skipped=1))
     found, reason = read_records(records, chapter, tmp_path / "src")
-    assert reason is None and [r.passed for r in found] == [2]
+    assert reason is None and [(r.passed, r.skipped) for r in found] == [(2, 1)]
     import torch
 
     stamp = stamp_markdown(found, reason)
     assert stamp.startswith('??? success "Verified 20')
     assert f"torch {torch.__version__}" in stamp and f"Python {sys.version.split()[0]}" in stamp
-    assert "CPU" in stamp and "2 examples passed" in stamp
+    assert "CPU" in stamp and "2 examples passed, 1 skipped" in stamp
 
 
 @pytest.mark.parametrize(

@@ -115,15 +115,17 @@ def stamp_markdown(records: list[Record], reason: str | None) -> str:
             "torch " + ", ".join(dict.fromkeys(r.torch for r in records)),
             "Python " + ", ".join(dict.fromkeys(r.python for r in records)),
             ", ".join(dict.fromkeys(r.device for r in records)),
-            f"{records[0].passed} examples passed",
+            f"{records[0].passed} examples passed"
+            + (f", {records[0].skipped} skipped" if records[0].skipped else ""),
         ]
     )
     rows = [
-        f"    | {r.torch} | {r.python} | {r.device} | {r.date[:10]} | {r.passed} |" for r in records
+        f"    | {r.torch} | {r.python} | {r.device} | {r.date[:10]} | {r.passed} | {r.skipped} |"
+        for r in records
     ]
     table = [
-        "    | torch | Python | device | date (UTC) | examples passed |",
-        "    |---|---|---|---|---|",
+        "    | torch | Python | device | date (UTC) | examples passed | skipped |",
+        "    |---|---|---|---|---|---|",
     ]
     intro = "    Every example on this page ran and its output matched, in each of these runs:"
     return f'??? success "{html.escape(title)}"\n\n{intro}\n\n' + "\n".join(table + rows) + "\n"
