@@ -177,3 +177,41 @@ def test_cache_key_follows_chapter_src_and_torch(tmp_path: Path, monkeypatch) ->
     monkeypatch.setattr(execute.importlib.metadata, "version", lambda name: "9.9.9")
     fourth = key()
     assert len({first, second, third, fourth}) == 4
+
+
+def test_purge_css_keeps_only_rules_the_page_can_use() -> None:
+    from tutorial_tools.notebook_site import purge_css
+
+    css = (
+        ".jupyter-wrapper{--jp-x:1}.jupyter-wrapper .jp-Cell{margin:0}"
+        ".jupyter-wrapper .jp-Unused{color:red}.jupyter-wrapper :root{--jp-icon:url(x)}"
+        "@media print{.jupyter-wrapper .jp-Cell{margin:1px}.jp-Unused{margin:2px}}"
+        "@media print{.jp-Unused{margin:3px}}pre{line-height:1}"
+    )
+    kept = purge_css(css, {"jupyter-wrapper", "jp-Cell"})
+    assert ".jp-Cell{margin:0}" in kept and "--jp-x:1" in kept and "pre{line-height:1}" in kept
+    assert "jp-Unused" not in kept and ":root" not in kept
+    assert kept.count("@media print") == 1 and "margin:1px" in kept
+
+
+def test_notebook_pages_carry_no_unused_jupyter_css() -> None:
+    from tutorial_tools.notebook_site import purge_styles
+
+    page = '<style>.a{x:1}.b{x:2}</style><div class="a"></div>'
+    assert purge_styles(page) == '<style>.a{x:1}</style><div class="a"></div>'
+
+
+def test_inline_output_images_become_files_with_the_chapters_alt_texts(tmp_path: Path) -> None:
+    import base64
+
+    from tutorial_tools.notebook_site import serve_images
+
+    png = base64.b64encode(b"\x89PNG fake").decode()
+    content = f'<img alt="No description" class="" src="data:image/png;base64,{png}"/>' * 2
+    page = tmp_path / "notebooks" / "training" / "index.html"
+    out = serve_images(content, page, ["first figure", "second & last"])
+    assert "data:image" not in out
+    assert 'alt="first figure"' in out and 'alt="second &amp; last"' in out
+    assert (page.parent / "output-2.png").read_bytes() == b"\x89PNG fake"
+    unmatched = serve_images(content, page, ["only one alt"])
+    assert unmatched.count('alt="No description"') == 2

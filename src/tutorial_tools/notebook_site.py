@@ -4,18 +4,20 @@ The build renders, for download and on the notebook pages, the notebooks it has 
 (or found in the cache under the same key), not the committed files: those are for Colab.
 """
 
+import base64
 import html
 import re
 from concurrent.futures import Future
 from pathlib import Path
 
+import tinycss2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from tutorial_tools.execute import start_chapters
-from tutorial_tools.figures import figure_names
+from tutorial_tools.figures import figure_names, figures
 from tutorial_tools.math import render_tex
 from tutorial_tools.notebooks import CHAPTERS, NOTEBOOK_DIR
 
@@ -33,6 +35,13 @@ INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$")
 NOTEBOOK_LINK = re.compile(r'href="(?P<page>[\w-]+)\.ipynb(?P<anchor>#[^"]*)?"')
 HEADING = re.compile(r'<h(?P<level>[1-6]) id="(?P<id>[^"]+)">(?P<name>.*?)<a class="anchor-link"')
 CODE_CELL = '<div class="highlight-ipynb'  # scrolls sideways, so keyboard users must reach it
+# nbconvert inlines all of JupyterLab's CSS (about 90 KB gzip) into every notebook page.
+STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.DOTALL)
+CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+HTML_CLASSES = re.compile(r'class="([^"]*)"')
+# nbconvert inlines output images as base64; a matplotlib figure shows as one <img> per figure.
+DATA_IMAGE = re.compile(r'<img (?P<attrs>[^>]*?)src="data:image/png;base64,(?P<data>[^"]+)"')
+ALT = re.compile(r'alt="[^"]*"')
 SRC = Path(__file__).resolve().parents[1]  # the src/ that the chapters embed sections from
 
 
@@ -94,7 +103,36 @@ def clean_notebook_html(content: str) -> str:
     content = DISPLAY_MATH.sub(lambda m: render_tex(html.unescape(m[1]), display=True), content)
     content = INLINE_MATH.sub(lambda m: render_tex(html.unescape(m[1]), display=False), content)
     content = content.replace(CODE_CELL, '<div tabindex="0" class="highlight-ipynb')
+    content = purge_styles(content)
     return NOTEBOOK_LINK.sub(r'href="../\g<page>/\g<anchor>"', content)
+
+
+def purge_styles(content: str) -> str:
+    """Keep, in the page's inline styles, only the rules that can match its own elements."""
+    classes = {name for found in HTML_CLASSES.findall(content) for name in found.split()}
+    return STYLE.sub(lambda m: m[1] + purge_css(m[2], classes) + m[3], content)
+
+
+def purge_css(css: str, classes: set[str]) -> str:
+    """The rules of `css` that a page using only `classes` needs (parsed with tinycss2)."""
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    return "".join(kept_rule(rule, classes) for rule in rules)
+
+
+def kept_rule(rule: object, classes: set[str]) -> str:
+    """One rule if some selector of it can match (recursing into @media and @supports), else ""."""
+    if rule.type == "qualified-rule":
+        selectors = tinycss2.serialize(rule.prelude).split(",")
+        # ".jupyter-wrapper :root" (mkdocs-jupyter's scoping of :root) never matches anything.
+        if any(set(CSS_CLASS.findall(s)) <= classes and " :root" not in s for s in selectors):
+            return rule.serialize()
+    elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports") and rule.content:
+        inner = purge_css(tinycss2.serialize(rule.content), classes)
+        if inner:
+            return f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}"
+    elif rule.type == "at-rule" and rule.lower_at_keyword == "keyframes":
+        return rule.serialize()
+    return ""
 
 
 def notebook_toc(content: str) -> list[dict]:
@@ -111,12 +149,36 @@ def notebook_toc(content: str) -> list[dict]:
     return tokens
 
 
-def finish_notebook_page(content: str, page: Page) -> str:
+def finish_notebook_page(content: str, page: Page, config: MkDocsConfig) -> str:
     """Clean a notebook page's HTML, rebuild its table of contents, keep it out of search."""
     content = clean_notebook_html(content)
+    chapter = Path(config.docs_dir) / f"{Path(page.file.src_uri).stem}.md"
+    alts = list(figures(chapter.read_text(encoding="utf-8")).values())
+    content = serve_images(content, Path(config.site_dir) / page.file.dest_uri, alts)
     page.toc = get_toc(notebook_toc(content))
     page.meta["search"] = {"exclude": True}  # the chapter page is the one to find
     return content
+
+
+def serve_images(content: str, page_path: Path, alts: list[str]) -> str:
+    """Write the page's inline PNG outputs next to it as files, described by the chapter's alt
+    texts (its figures, in the same order) when there is one image per figure."""
+    images = DATA_IMAGE.findall(content)
+    if len(images) != len(alts):
+        alts = [None] * len(images)  # keep nbconvert's alt rather than guess
+    page_path.parent.mkdir(parents=True, exist_ok=True)
+    counter = iter(range(len(images)))
+
+    def to_file(match: re.Match) -> str:
+        index = next(counter)
+        name = f"output-{index + 1}.png"
+        (page_path.parent / name).write_bytes(base64.b64decode(match["data"]))
+        attrs = match["attrs"]
+        if alts[index] is not None:
+            attrs = ALT.sub(f'alt="{html.escape(alts[index])}"', attrs)
+        return f'<img {attrs}loading="lazy" src="{name}"'
+
+    return DATA_IMAGE.sub(to_file, content)
 
 
 def is_notebook_page(page: Page) -> bool:
