@@ -194,11 +194,15 @@ def test_purge_css_keeps_only_rules_the_page_can_use() -> None:
     assert kept.count("@media print") == 1 and "margin:1px" in kept
 
 
-def test_notebook_pages_carry_no_unused_jupyter_css() -> None:
+def test_notebook_pages_carry_no_unused_jupyter_css(tmp_path: Path) -> None:
     from tutorial_tools.notebook_site import purge_styles
 
     page = '<style>.a{x:1}.b{x:2}</style><div class="a"></div>'
-    assert purge_styles(page) == '<style>.a{x:1}</style><div class="a"></div>'
+    assert purge_styles(page, tmp_path) == '<style>.a{x:1}</style><div class="a"></div>'
+    assert len(list(tmp_path.iterdir())) == 1  # cached
+    assert purge_styles(page, tmp_path) == '<style>.a{x:1}</style><div class="a"></div>'
+    other = '<style>.a{x:1}.b{x:2}</style><div class="b"></div>'
+    assert purge_styles(other, tmp_path) == '<style>.b{x:2}</style><div class="b"></div>'
 
 
 def test_inline_output_images_become_files_with_the_chapters_alt_texts(tmp_path: Path) -> None:

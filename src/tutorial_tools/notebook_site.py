@@ -5,6 +5,7 @@ The build renders, for download and on the notebook pages, the notebooks it has 
 """
 
 import base64
+import hashlib
 import html
 import re
 from concurrent.futures import Future
@@ -103,14 +104,23 @@ def clean_notebook_html(content: str) -> str:
     content = DISPLAY_MATH.sub(lambda m: render_tex(html.unescape(m[1]), display=True), content)
     content = INLINE_MATH.sub(lambda m: render_tex(html.unescape(m[1]), display=False), content)
     content = content.replace(CODE_CELL, '<div tabindex="0" class="highlight-ipynb')
-    content = purge_styles(content)
     return NOTEBOOK_LINK.sub(r'href="../\g<page>/\g<anchor>"', content)
 
 
-def purge_styles(content: str) -> str:
-    """Keep, in the page's inline styles, only the rules that can match its own elements."""
+def purge_styles(content: str, cache: Path) -> str:
+    """Keep, in the page's inline styles, only the rules that can match its own elements.
+    Parsing JupyterLab's CSS takes about half a second, so results are cached in `cache`."""
     classes = {name for found in HTML_CLASSES.findall(content) for name in found.split()}
-    return STYLE.sub(lambda m: m[1] + purge_css(m[2], classes) + m[3], content)
+
+    def purged(match: re.Match) -> str:
+        key = hashlib.sha256(f"{sorted(classes)}{match[2]}".encode()).hexdigest()
+        cached = cache / f"{key}.css"
+        if not cached.exists():
+            cache.mkdir(parents=True, exist_ok=True)
+            cached.write_text(purge_css(match[2], classes), encoding="utf-8")
+        return match[1] + cached.read_text(encoding="utf-8") + match[3]
+
+    return STYLE.sub(purged, content)
 
 
 def purge_css(css: str, classes: set[str]) -> str:
@@ -152,6 +162,7 @@ def notebook_toc(content: str) -> list[dict]:
 def finish_notebook_page(content: str, page: Page, config: MkDocsConfig) -> str:
     """Clean a notebook page's HTML, rebuild its table of contents, keep it out of search."""
     content = clean_notebook_html(content)
+    content = purge_styles(content, Path(config.config_file_path).parent / CACHE / "css")
     chapter = Path(config.docs_dir) / f"{Path(page.file.src_uri).stem}.md"
     alts = list(figures(chapter.read_text(encoding="utf-8")).values())
     content = serve_images(content, Path(config.site_dir) / page.file.dest_uri, alts)
