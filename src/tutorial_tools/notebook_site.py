@@ -9,6 +9,7 @@ import hashlib
 import html
 import re
 from concurrent.futures import Future
+from functools import cache
 from pathlib import Path
 
 import tinycss2
@@ -125,8 +126,13 @@ def purge_styles(content: str, cache: Path) -> str:
 
 def purge_css(css: str, classes: set[str]) -> str:
     """The rules of `css` that a page using only `classes` needs (parsed with tinycss2)."""
-    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-    return "".join(kept_rule(rule, classes) for rule in rules)
+    return "".join(kept_rule(rule, classes) for rule in parse_css(css))
+
+
+@cache  # the three notebook pages inline the same JupyterLab CSS: parse it once per build
+def parse_css(css: str) -> tuple:
+    """The top-level rules of a stylesheet."""
+    return tuple(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
 
 
 def kept_rule(rule: object, classes: set[str]) -> str:
