@@ -67,7 +67,8 @@ async def execute(notebook_text: str, folder: Path, figures: list[str]) -> str:
     notebook = nbformat.reads(notebook_text, as_version=4)
     (folder / "figures").mkdir()
     paths = {name: str(folder / "figures" / f"{name}.svg") for name in figures}
-    notebook.cells.append(nbformat.v4.new_code_cell(save_code(paths)))
+    if figures:  # the save cell imports matplotlib: only where the chapter draws
+        notebook.cells.append(nbformat.v4.new_code_cell(save_code(paths)))
     client = NotebookClient(
         notebook,
         timeout=TIMEOUT_S,
@@ -77,7 +78,8 @@ async def execute(notebook_text: str, folder: Path, figures: list[str]) -> str:
         resources={"metadata": {"path": str(folder)}},
     )
     await client.async_execute()
-    notebook.cells.pop()  # the figure-saving cell is the build's, not the reader's
+    if figures:
+        notebook.cells.pop()  # the figure-saving cell is the build's, not the reader's
     return nbformat.writes(notebook) + "\n"
 
 
