@@ -116,3 +116,22 @@ def test_the_build_draws_every_figure_as_a_self_contained_svg() -> None:
             assert svg.lstrip().startswith("<?xml") and "<svg" in svg
             assert not re.search(r'(?:href|src)="(?:https?:)?//', svg)
             assert len(svg) < 200_000
+
+
+def test_the_numbers_in_each_alt_text_come_from_the_run(model: dict, training: dict) -> None:
+    """Every decimal an alt text states is a value the chapter's own run produced."""
+    start, after_200 = training["path"][0], training["path"][200]
+    W_ls, b_ls = training["W_ls"].item(), training["b_ls"].item()
+    expected = {
+        "fit_before": {f"{model['W'].item():.3f}", f"{model['b'].item():.3f}"},
+        "fit_after": {f"{after_200[0]:.3f}", f"{after_200[1]:.3f}"},
+        "loss_curve": {f"{training['history'][0]:.4f}", f"{training['history'][-1]:.4f}"},
+        "surface": {f"{W_ls:.4f}", f"{b_ls:.4f}", f"{start[0]:.3f}", f"{start[1]:.3f}"},
+    }
+    shown = {
+        **figures((DOCS / "model.md").read_text(encoding="utf-8")),
+        **figures((DOCS / "training.md").read_text(encoding="utf-8")),
+    }
+    assert set(shown) == set(expected)
+    for name, alt in shown.items():
+        assert set(re.findall(r"\d+\.\d+", alt)) == expected[name], name
