@@ -1,5 +1,6 @@
 """The notebook editions: generated from the chapters, committed up to date, run clean, same outputs."""
 
+import asyncio
 import json
 import shutil
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tutorial_tools import execute
+from tutorial_tools.figures import figure_names
 from tutorial_tools.notebooks import (
     CHAPTERS,
     chapter_cells,
@@ -114,7 +116,7 @@ def runs() -> dict[str, Path]:
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_notebook_outputs_equal_the_chapter_outputs(runs: dict[str, Path], chapter: str) -> None:
-    """Run top to bottom in a fresh kernel, every code cell prints what the chapter shows."""
+    """Run top to bottom by the build, every code cell prints what the chapter shows."""
     executed = json.loads((runs[chapter] / "notebooks" / f"{chapter}.ipynb").read_text())
     code_cells = [c for c in executed["cells"] if c["cell_type"] == "code"]
     markdown = (DOCS / f"{chapter}.md").read_text(encoding="utf-8")
@@ -132,6 +134,91 @@ def test_the_build_runs_the_notebook_it_would_commit(runs: dict[str, Path], chap
     executed = json.loads((runs[chapter] / "notebooks" / f"{chapter}.ipynb").read_text())
     generated = json.loads(chapter_notebook(DOCS, SRC, chapter))
     assert [c["source"] for c in executed["cells"]] == [c["source"] for c in generated["cells"]]
+
+
+@pytest.fixture(scope="module")
+def alone(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each committed notebook run in a kernel of its own from an empty folder, all at once."""
+    folders = {c: tmp_path_factory.mktemp(c) for c in CHAPTERS}
+
+    async def run(chapter: str) -> None:
+        text = notebook_path(DOCS, chapter).read_text(encoding="utf-8")
+        markdown = (DOCS / f"{chapter}.md").read_text(encoding="utf-8")
+        executed = await execute.execute(text, folders[chapter], figure_names(markdown))
+        (folders[chapter] / f"{chapter}.ipynb").write_text(executed, encoding="utf-8")
+
+    async def run_all() -> None:
+        await asyncio.gather(*(run(c) for c in CHAPTERS))
+
+    execute.run_sync(run_all())
+    return folders
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_each_notebook_runs_alone_as_the_build_ran_it(
+    runs: dict[str, Path], alone: dict[str, Path], chapter: str
+) -> None:
+    """Runs clean anywhere: in a fresh kernel of its own, the committed notebook gives the same
+    notebook, byte for byte (outputs and execution counts), and the same figures as the
+    build's run in its shared kernel."""
+    built = (runs[chapter] / "notebooks" / f"{chapter}.ipynb").read_text(encoding="utf-8")
+    assert (alone[chapter] / f"{chapter}.ipynb").read_text(encoding="utf-8") == built
+    for svg in (runs[chapter] / "figures").glob("*.svg"):
+        assert (alone[chapter] / "figures" / svg.name).read_bytes() == svg.read_bytes()
+
+
+def code_notebook(*sources: str) -> str:
+    """A Python notebook of code cells with these sources."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    return nbformat.writes(notebook)
+
+
+def test_the_shared_kernel_gives_each_notebook_a_fresh_start(tmp_path: Path) -> None:
+    """Nothing of one notebook reaches the next in the shared kernel: no variables, no open
+    figures, no files in its folder; counts restart at 1 and it runs in its own folder."""
+    first = code_notebook(
+        "x = 1\nimport matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt",
+        "figure = plt.figure(); open('left-behind.txt', 'w').close()",
+    )
+    second = code_notebook(
+        "import os, sys\nprint('x' in globals(), 'figure' in globals(), os.listdir('.'))",
+        "print(sys.modules['matplotlib.pyplot'].get_fignums(), os.getcwd())",
+        "6 * 7",
+    )
+
+    async def run_both() -> list[dict]:
+        kernel = await execute.start_kernel(tmp_path)
+        try:
+            outputs = []
+            for name, notebook in (("first", first), ("second", second)):
+                (tmp_path / name).mkdir()
+                text = await execute.execute(notebook, tmp_path / name, [], kernel)
+                outputs.append(json.loads(text))
+            return outputs
+        finally:
+            await execute.stop_kernel(kernel)
+
+    _, second_run = execute.run_sync(run_both())
+    cells = second_run["cells"]
+    assert [c["execution_count"] for c in cells] == [1, 2, 3]
+    assert text_output(cells[0]) == "False False ['figures']\n"
+    assert text_output(cells[1]) == f"[] {tmp_path / 'second'}\n"
+    assert cells[2]["outputs"][0]["execution_count"] == 3
+
+
+@pytest.mark.parametrize("kernels", [1, 2, 3, 4])
+def test_lanes_give_each_chapter_one_kernel_in_page_order(kernels: int) -> None:
+    """Every stale chapter runs exactly once, in page order, in at most `kernels` kernels."""
+    for count in range(len(CHAPTERS) + 1):
+        stale = list(CHAPTERS[:count])
+        split = execute.lanes(stale, kernels)
+        assert [c for lane in split for c in lane] == stale
+        assert len(split) <= kernels and all(split)
+    assert len(execute.lanes(list(CHAPTERS), kernels)) == min(kernels, len(CHAPTERS))
 
 
 def test_a_cell_that_raises_fails_the_run(tmp_path: Path) -> None:

@@ -1,12 +1,18 @@
-"""Run the chapters' notebooks at build time, in parallel, cached on everything they depend on.
+"""Run the chapters' notebooks at build time, beside the page rendering, cached on everything
+they depend on.
 
-A run executes the notebook generated from the chapter in a fresh kernel, in an empty folder,
-with errors fatal, then saves the figures the chapter shows as SVG from that same kernel.
+The stale chapters share kernels, at most two, each running a run of chapters one after another:
+that saves a kernel start and a torch import per chapter, and two kernels keep both cores busy
+while mkdocs waits. Before each chapter its kernel is given a fresh start: empty namespace, no
+open figures, execution count 1, its own empty folder. Errors are fatal. The figures the chapter
+shows are then saved as SVG from that same run. (tests/test_notebooks.py also runs every notebook
+in a kernel of its own and checks it prints the same.)
 """
 
 import asyncio
 import hashlib
 import importlib.metadata
+import math
 import os
 import platform
 import shutil
@@ -14,12 +20,39 @@ import tempfile
 from collections.abc import Coroutine
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from tutorial_tools.figures import figure_names, save_code
 from tutorial_tools.notebooks import CHAPTERS, chapter_notebook
 
+if TYPE_CHECKING:  # imported where a kernel starts: a cached build needs neither
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.manager import AsyncKernelManager
+
 PACKAGES = ("torch", "numpy", "matplotlib", "ipykernel")  # what the kernel's outputs depend on
 TIMEOUT_S = 300  # per cell
+# Stale chapters run in at most this many kernels at once, each kernel taking a run of chapters
+# in page order: two keep both cores busy while mkdocs waits for the notebooks.
+KERNELS = 2 if (os.cpu_count() or 1) > 1 else 1
+HISTORY_IN_MEMORY = "--HistoryManager.hist_file=:memory:"
+
+# Runs in the shared kernel before each chapter, outside its history, so that the chapter starts
+# as it would in a fresh kernel: no variables, no open figures, execution count 1, in `folder`.
+FRESH_START = """\
+get_ipython().reset(new_session=True)
+import os as _os, sys as _sys
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+_os.chdir({folder!r})
+del _os, _sys
+"""
+
+
+class Kernel(NamedTuple):
+    """A started kernel that several notebooks run in, one after another."""
+
+    manager: "AsyncKernelManager"
+    client: "AsyncKernelClient"
 
 
 def environment() -> str:
@@ -59,8 +92,24 @@ def run_sync(coroutine: Coroutine) -> object:
         return thread.submit(asyncio.run, coroutine).result()
 
 
-async def execute(notebook_text: str, folder: Path, figures: list[str]) -> str:
-    """Run a notebook top to bottom in a fresh kernel in `folder`; save `figures` there as SVG."""
+async def fresh_start(kernel: "AsyncKernelClient", folder: Path) -> None:
+    """Reset the shared kernel for the next chapter (FRESH_START), or fail with its error."""
+    reply = await kernel.execute_interactive(
+        FRESH_START.format(folder=str(folder)),
+        store_history=False,
+        allow_stdin=False,
+        timeout=TIMEOUT_S,
+        output_hook=lambda message: None,  # it prints nothing; an error comes in the reply
+    )
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"resetting the kernel failed: {reply['content'].get('evalue')}")
+
+
+async def execute(
+    notebook_text: str, folder: Path, figures: list[str], kernel: "Kernel | None" = None
+) -> str:
+    """Run a notebook top to bottom in `folder`, in a fresh kernel or, given one, in the shared
+    `kernel` after a fresh start; save `figures` there as SVG."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -76,20 +125,26 @@ async def execute(notebook_text: str, folder: Path, figures: list[str]) -> str:
         allow_errors=False,  # a cell that raises fails the build
         record_timing=False,
         resources={"metadata": {"path": str(folder)}},
+        km=kernel.manager if kernel else None,
     )
+    if kernel:
+        await fresh_start(kernel.client, folder)
+        client.kc = kernel.client  # nbclient then neither starts nor stops a kernel
     await client.async_execute()
     if figures:
         notebook.cells.pop()  # the figure-saving cell is the build's, not the reader's
     return nbformat.writes(notebook) + "\n"
 
 
-async def run_one(docs: Path, src: Path, chapter: str, target: Path) -> None:
-    """Execute one chapter's notebook into a fresh folder, then move it to `target` whole."""
+async def run_one(docs: Path, src: Path, chapter: str, target: Path, kernel: Kernel) -> None:
+    """Execute one chapter's notebook in `kernel` into a fresh folder, then move it to `target`
+    whole."""
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"tmp-{chapter}-", dir=target.parent))
     try:
         markdown = (docs / f"{chapter}.md").read_text(encoding="utf-8")
-        text = await execute(chapter_notebook(docs, src, chapter), work, figure_names(markdown))
+        notebook = chapter_notebook(docs, src, chapter)
+        text = await execute(notebook, work, figure_names(markdown), kernel)
         (work / "notebooks").mkdir()
         (work / "notebooks" / f"{chapter}.ipynb").write_text(text, encoding="utf-8")
         os.rename(work, target)  # atomic: a concurrent build sees all of it or none
@@ -100,29 +155,74 @@ async def run_one(docs: Path, src: Path, chapter: str, target: Path) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+async def start_kernel(folder: Path) -> Kernel:
+    """Start a Python kernel in `folder` and connect to it."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    manager = AsyncKernelManager(kernel_name="python3")
+    # history in memory, as nbclient keeps it, so a build writes nothing under ~/.ipython
+    await manager.start_kernel(cwd=str(folder), extra_arguments=[HISTORY_IN_MEMORY])
+    client = manager.client()
+    client.start_channels()
+    await client.wait_for_ready(timeout=TIMEOUT_S)
+    return Kernel(manager, client)
+
+
+async def stop_kernel(kernel: Kernel) -> None:
+    """Disconnect from the kernel and shut it down."""
+    kernel.client.stop_channels()
+    await kernel.manager.shutdown_kernel(now=True)
+
+
+def lanes(chapters: list[str], kernels: int) -> list[list[str]]:
+    """Split the chapters, in page order, into at most `kernels` runs of near-equal length."""
+    size = math.ceil(len(chapters) / kernels) if chapters else 1
+    return [chapters[i : i + size] for i in range(0, len(chapters), size)]
+
+
+def evict_older_runs(cache: Path, chapter: str, folder: Path) -> None:
+    """Remove this chapter's runs under any other key."""
+    for old in cache.glob(f"{chapter}-*"):
+        if old != folder:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def start_chapters(docs: Path, src: Path, cache: Path) -> tuple[dict[str, Path], dict[str, Future]]:
     """Each chapter's run folder, laid out like docs/ (notebooks/<chapter>.ipynb, figures/*.svg),
     and a future per chapter, done once that chapter has run (in the background) if stale."""
     src_digest = tree_digest(src)
     folders = {c: cache / f"{c}-{cache_key(docs, src, c, src_digest)}" for c in CHAPTERS}
     done = {c: Future() for c in CHAPTERS}
+    cache.mkdir(parents=True, exist_ok=True)
 
-    async def run_and_report(chapter: str, folder: Path) -> None:
+    async def run_lane(chapters: list[str]) -> None:
+        """Run these chapters one after another in one kernel, started by the first."""
+        start = Path(tempfile.mkdtemp(prefix="tmp-kernel-", dir=cache))
+        kernel = None
         try:
-            if not folder.is_dir():
-                await run_one(docs, src, chapter, folder)
-            for old in cache.glob(f"{chapter}-*"):  # evict this chapter's older runs
-                if old != folder:
-                    shutil.rmtree(old, ignore_errors=True)
-            done[chapter].set_result(folder)
-        except Exception as error:  # noqa: BLE001 (re-raised where the chapter is awaited)
-            done[chapter].set_exception(error)
+            for chapter in chapters:
+                try:
+                    kernel = kernel or await start_kernel(start)
+                    await run_one(docs, src, chapter, folders[chapter], kernel)
+                    evict_older_runs(cache, chapter, folders[chapter])
+                    done[chapter].set_result(folders[chapter])
+                except Exception as error:  # noqa: BLE001 (re-raised where the chapter is awaited)
+                    done[chapter].set_exception(error)
+        finally:
+            if kernel:
+                await stop_kernel(kernel)
+            shutil.rmtree(start, ignore_errors=True)
 
-    async def run_all() -> None:
-        await asyncio.gather(*(run_and_report(c, f) for c, f in folders.items()))
+    async def run_stale() -> None:
+        stale = [c for c in CHAPTERS if not folders[c].is_dir()]
+        for chapter in CHAPTERS:
+            if chapter not in stale:
+                evict_older_runs(cache, chapter, folders[chapter])
+                done[chapter].set_result(folders[chapter])
+        await asyncio.gather(*(run_lane(lane) for lane in lanes(stale, KERNELS)))
 
     thread = ThreadPoolExecutor(1)  # its own event loop: the caller may be inside one
-    thread.submit(asyncio.run, run_all())
+    thread.submit(asyncio.run, run_stale())
     thread.shutdown(wait=False)
     return folders, done
 
