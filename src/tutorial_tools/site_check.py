@@ -55,7 +55,10 @@ def chromium_path() -> str | None:
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Serve a folder quietly, gzip-compressing text files as GitHub Pages does."""
+    """Serve a folder quietly, gzip-compressing text files and keeping connections open as
+    GitHub Pages does."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive: a page's requests share connections
 
     def log_message(self, format: str, *args: object) -> None:
         """Keep test output clean: log nothing."""
