@@ -28,7 +28,9 @@ else:
 VIEWPORT = {"width": 1280, "height": 900}  # wide enough for Material's table of contents
 COPY_BUTTON = 'button[data-md-type="copy"], button.md-clipboard'
 # TeX that escaped typesetting: \( \[ $$ delimiters, $…$, or a TeX command such as \frac.
-RAW_TEX = re.compile(r"\\[(\[]|\$\$|\$[^$\s][^$\n]*\$|\\(?:frac|hat|sum|partial|mathbf|cdot|left)\b")
+RAW_TEX = re.compile(
+    r"\\[(\[]|\$\$|\$[^$\s][^$\n]*\$|\\(?:frac|hat|sum|partial|mathbf|cdot|left)\b"
+)
 # Visible text outside formulas and code, where raw TeX would show.
 PROSE_TEXT_JS = """() => {
   const walker = document.createTreeWalker(document.querySelector("article") || document.body,
@@ -109,7 +111,9 @@ def new_tab(browser: "playwright_api.Browser", base_url: str, **options: object)
 
     context.route(lambda url: not url.startswith(base_url + "/"), block)
     tab.page.on("requestfailed", lambda r: tab.failed.append(f"{r.url} ({r.failure})"))
-    tab.page.on("response", lambda r: r.status >= 400 and tab.failed.append(f"{r.url} ({r.status})"))
+    tab.page.on(
+        "response", lambda r: r.status >= 400 and tab.failed.append(f"{r.url} ({r.status})")
+    )
     tab.page.on("console", lambda m: m.type == "error" and tab.errors.append(m.text))
     tab.page.on("pageerror", lambda e: tab.errors.append(str(e)))
     return tab
@@ -219,8 +223,9 @@ def test_figures_load(tab: Tab, pages: list[str]) -> None:
     assert not broken
 
 
-def test_axe_finds_no_serious_violations(browser: "playwright_api.Browser", base_url: str,
-                                         pages: list[str]) -> None:
+def test_axe_finds_no_serious_violations(
+    browser: "playwright_api.Browser", base_url: str, pages: list[str]
+) -> None:
     """axe-core reports no serious or critical accessibility violation, in either palette."""
     from axe_playwright_python.sync_playwright import Axe
 
@@ -235,6 +240,31 @@ def test_axe_finds_no_serious_violations(browser: "playwright_api.Browser", base
                     found.append(f"{path} ({scheme}): {violation['id']} at {targets}")
         tab.page.context.close()
     assert not found, "\n".join(found)
+
+
+# Each code block the browser may skip (content-visibility: auto): its height now, then rendered.
+SKIPPABLE_HEIGHTS_JS = """rendered => [...document.querySelectorAll("pre")]
+  .filter(pre => getComputedStyle(pre).contentVisibility === "auto")
+  .map(pre => {
+    if (rendered) pre.style.contentVisibility = "visible";
+    return pre.getBoundingClientRect().height;
+  })"""
+
+
+def test_code_blocks_keep_their_height_before_they_render(tab: Tab, pages: list[str]) -> None:
+    """A code block the browser has not laid out yet is as tall as when it is: the page does
+    not jump while one renders, and axe and Lighthouse measure the page readers see."""
+    wrong, blocks = [], 0
+    for path in pages:
+        tab.open(path)
+        skipped = tab.page.evaluate(SKIPPABLE_HEIGHTS_JS, False)
+        rendered = tab.page.evaluate(SKIPPABLE_HEIGHTS_JS, True)
+        blocks += len(skipped)
+        for index, (before, after) in enumerate(zip(skipped, rendered)):
+            if abs(before - after) > 1.5:
+                wrong.append(f"{path} block {index + 1}: {before:.1f}px, rendered {after:.1f}px")
+    assert blocks > 50, "the code blocks are no longer skippable: see docs/stylesheets"
+    assert not wrong, "\n".join(wrong)
 
 
 def test_search_finds_the_chapter_on_backward(tab: Tab) -> None:
@@ -270,8 +300,9 @@ def test_palette_toggle_switches_light_and_dark(tab: Tab) -> None:
     assert body_luminance(tab) > 0.8
 
 
-def test_figures_stay_legible_in_both_palettes(browser: "playwright_api.Browser", base_url: str,
-                                               pages: list[str]) -> None:
+def test_figures_stay_legible_in_both_palettes(
+    browser: "playwright_api.Browser", base_url: str, pages: list[str]
+) -> None:
     """Each figure's lines and text stand out from what surrounds them, light and dark.
 
     Ink the colour of the page background (black axes on the dark palette) scores about 1.3;
@@ -288,7 +319,9 @@ def test_figures_stay_legible_in_both_palettes(browser: "playwright_api.Browser"
                 figures += 1
                 ratio = ink_contrast(image.screenshot(animations="disabled"))
                 if ratio < 2:
-                    illegible.append(f"{path} ({scheme}) {image.get_attribute('src')}: {ratio:.1f}:1")
+                    illegible.append(
+                        f"{path} ({scheme}) {image.get_attribute('src')}: {ratio:.1f}:1"
+                    )
         tab.page.context.close()
     assert figures, "the chapters show figures, but no page had one"
     assert not illegible, "\n".join(illegible)
@@ -332,7 +365,9 @@ def test_table_of_contents_anchors_exist(tab: Tab, pages: list[str]) -> None:
             "links => links.map(a => a.hash.slice(1))"
         )
         for anchor in anchors:
-            if not tab.page.evaluate("id => !!document.getElementById(decodeURIComponent(id))", anchor):
+            if not tab.page.evaluate(
+                "id => !!document.getElementById(decodeURIComponent(id))", anchor
+            ):
                 missing.append(f"{path}#{anchor}")
     assert not missing
 
