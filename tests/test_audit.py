@@ -8,8 +8,14 @@ from pathlib import Path
 import pytest
 
 AUDIT = Path(__file__).parent / "benchmarks" / "audit.py"
-GOOD = {"performance": 1.0, "accessibility": 1.0, "best-practices": 0.96, "seo": 1.0,
-        "axe": 0, "kb": 120.0}
+GOOD = {
+    "performance": 1.0,
+    "accessibility": 1.0,
+    "best-practices": 0.96,
+    "seo": 1.0,
+    "axe": 0,
+    "kb": 120.0,
+}
 
 
 def load_audit():
@@ -48,7 +54,10 @@ def test_lighthouse_scores_a_page_of_the_site(tmp_path: Path) -> None:
     from tutorial_tools.site_check import build_site, chromium_path, serve
 
     chrome = chromium_path()
-    found = shutil.which("lighthouse") or (audit.ROOT / ".cache/npm/node_modules/.bin/lighthouse").exists()
+    found = (
+        shutil.which("lighthouse")
+        or (audit.ROOT / ".cache/npm/node_modules/.bin/lighthouse").exists()
+    )
     if chrome is None or not found:
         message = "needs chromium and lighthouse: npm install --prefix .cache/npm lighthouse@12.8.2"
         if os.environ.get("CI") == "true":

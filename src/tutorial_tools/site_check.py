@@ -28,7 +28,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-INSTALL_CHROMIUM = "install it with `sudo apt-get install -y chromium` (Debian/Ubuntu) or set CHROME_PATH"
+INSTALL_CHROMIUM = (
+    "install it with `sudo apt-get install -y chromium` (Debian/Ubuntu) or set CHROME_PATH"
+)
 # Text types a host such as GitHub Pages sends gzip-compressed.
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ipynb", ".map"}
 

@@ -51,7 +51,11 @@ def lighthouse_command() -> str:
 def lighthouse_scores(url: str, chrome: str) -> dict[str, float]:
     """Lighthouse's four category scores for one URL (default mobile settings)."""
     command = [
-        lighthouse_command(), url, "--quiet", "--output=json", "--output-path=stdout",
+        lighthouse_command(),
+        url,
+        "--quiet",
+        "--output=json",
+        "--output-path=stdout",
         f"--only-categories={','.join(CATEGORIES)}",
         f"--chrome-flags=--headless {' '.join(CHROMIUM_ARGS)}",
     ]
@@ -137,8 +141,10 @@ def main() -> int:
             browser.close()
     print(table(rows))
     load = os.getloadavg()[0]
-    print(f"\nLighthouse {args.runs} runs per page (median), mobile defaults; load average {load:.1f}"
-          f" on {os.cpu_count()} CPUs at the end.")
+    print(
+        f"\nLighthouse {args.runs} runs per page (median), mobile defaults; load average {load:.1f}"
+        f" on {os.cpu_count()} CPUs at the end."
+    )
     return 0 if all(passes(row) for row in rows.values()) else 1
 
 
