@@ -4,7 +4,8 @@
 
 Builds the site strictly (unless --site names a built one), serves it gzip-compressed on
 127.0.0.1 and prints one Markdown row per page; Lighthouse scores are the median of
---runs runs (3 by default), as its scores vary with the machine's load. Exits 1 when a page misses a target:
+--runs runs (5 by default, as Lighthouse's documentation on variability advises), as its
+scores vary with the machine's load. Exits 1 when a page misses a target:
 each Lighthouse category >= 0.95, no serious or critical axe violation (light or dark
 palette), at most 150 KB transferred before images and the search index.
 Needs Chromium (CHROME_PATH or `chromium` on PATH) and npm's lighthouse, found on PATH or in
@@ -125,7 +126,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="an already built site (default: build one)")
     parser.add_argument("--pages", nargs="*", help="URL paths to audit (default: every page)")
-    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (median)")
+    parser.add_argument("--runs", type=int, default=5, help="Lighthouse runs per page (median)")
     args = parser.parse_args()
     chrome = chromium_path()
     if chrome is None:
