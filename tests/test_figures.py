@@ -44,6 +44,12 @@ def model() -> dict:
 
 
 @pytest.fixture(scope="module")
+def loss() -> dict:
+    """Chapter 6's namespace after all its examples ran."""
+    return run_chapter("loss")
+
+
+@pytest.fixture(scope="module")
 def training() -> dict:
     """Chapter 7's namespace after all its examples ran."""
     return run_chapter("training")
@@ -59,6 +65,23 @@ def test_fit_before_training_plots_the_printed_data_and_parameters(model: dict) 
     assert "tensor([[0.3704]], requires_grad=True)" in markdown
     assert "tensor([1.4565], requires_grad=True)" in markdown
     assert ax.lines[1].get_label() == "model: ŷ = 0.370x + 1.457"
+
+
+def test_gradient_arrows_are_the_printed_gradients(loss: dict) -> None:
+    """Both arrows start at the printed W, b; one is the printed gradient (scaled), the other
+    its opposite; they cross the contours at right angles only on equal axes."""
+    markdown = (DOCS / "loss.md").read_text(encoding="utf-8")
+    assert "tensor([[-4.3048]])" in markdown and "tensor([1.8761])" in markdown
+    ax = loss["gradient_arrows"].axes[0]
+    uphill, downhill = (arrow for arrow in ax.texts)
+    for arrow in (uphill, downhill):
+        assert (f"{arrow.xyann[0]:.4f}", f"{arrow.xyann[1]:.4f}") == ("0.3704", "1.4565")
+    up = (uphill.xy[0] - uphill.xyann[0], uphill.xy[1] - uphill.xyann[1])
+    down = (downhill.xy[0] - downhill.xyann[0], downhill.xy[1] - downhill.xyann[1])
+    scale = up[0] / -4.3048
+    assert scale > 0 and f"{up[1] / scale:.4f}" == "1.8761"
+    assert down == pytest.approx((-up[0], -up[1]))
+    assert ax.get_aspect() == 1.0
 
 
 def test_loss_curve_is_the_printed_loss_history(training: dict) -> None:
@@ -95,7 +118,7 @@ def test_surface_path_is_the_printed_descent_and_minimum(training: dict) -> None
     )
 
 
-@pytest.mark.parametrize("chapter", ["model", "training"])
+@pytest.mark.parametrize("chapter", ["model", "loss", "training"])
 def test_every_figure_has_alt_text_that_names_what_it_shows(chapter: str) -> None:
     """Alt text long enough to describe the figure, not just name it."""
     shown = figures((DOCS / f"{chapter}.md").read_text(encoding="utf-8"))
@@ -118,18 +141,27 @@ def test_the_build_draws_every_figure_as_a_self_contained_svg() -> None:
             assert len(svg) < 200_000
 
 
-def test_the_numbers_in_each_alt_text_come_from_the_run(model: dict, training: dict) -> None:
+def test_the_numbers_in_each_alt_text_come_from_the_run(
+    model: dict, loss: dict, training: dict
+) -> None:
     """Every decimal an alt text states is a value the chapter's own run produced."""
     start, after_200 = training["path"][0], training["path"][200]
     W_ls, b_ls = training["W_ls"].item(), training["b_ls"].item()
     expected = {
         "fit_before": {f"{model['W'].item():.3f}", f"{model['b'].item():.3f}"},
+        "gradient_arrows": {
+            f"{loss['W'].item():.3f}",
+            f"{loss['b'].item():.3f}",
+            f"{-loss['W'].grad.item():.4f}",  # the alt text gives its sign as "-"
+            f"{loss['b'].grad.item():.4f}",
+        },
         "fit_after": {f"{after_200[0]:.3f}", f"{after_200[1]:.3f}"},
         "loss_curve": {f"{training['history'][0]:.4f}", f"{training['history'][-1]:.4f}"},
         "surface": {f"{W_ls:.4f}", f"{b_ls:.4f}", f"{start[0]:.3f}", f"{start[1]:.3f}"},
     }
     shown = {
         **figures((DOCS / "model.md").read_text(encoding="utf-8")),
+        **figures((DOCS / "loss.md").read_text(encoding="utf-8")),
         **figures((DOCS / "training.md").read_text(encoding="utf-8")),
     }
     assert set(shown) == set(expected)

@@ -49,6 +49,34 @@ def loss_surface(
 # --8<-- [end:loss_surface]
 
 
+# --8<-- [start:plot_gradient]
+def plot_gradient(X: torch.Tensor, y: torch.Tensor, W: torch.Tensor, b: torch.Tensor):
+    """Contours of L(W, b) around (W, b), the gradient ∇L there and the step against it, −∇L."""
+    w0, b0 = W.item(), b.item()
+    g_w, g_b = W.grad.item(), b.grad.item()  # ∇L = (∂L/∂W, ∂L/∂b), from loss.backward()
+    ws = torch.linspace(w0 - 1, w0 + 2, 100)
+    bs = torch.linspace(b0 - 1.5, b0 + 1.5, 100)
+    levels = torch.logspace(-2, 1, 13)  # loss 0.01 to 10, evenly spaced in log L
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    contours = ax.contour(ws, bs, loss_surface(X, y, ws, bs), levels=levels, cmap="viridis")
+    fig.colorbar(contours, ax=ax, label="loss L(W, b)")
+    scale = 0.2  # both arrows are the gradient times 0.2, so that they fit the plot
+    for sign, color, label in [(1, "C3", "∇L: uphill"), (-1, "C1", "−∇L: the descent step")]:
+        end = (w0 + sign * scale * g_w, b0 + sign * scale * g_b)
+        ax.annotate(
+            "", xy=end, xytext=(w0, b0), arrowprops={"arrowstyle": "->", "color": color, "lw": 2}
+        )
+        ax.plot([], [], color=color, lw=2, label=label)  # the arrow's entry in the legend
+    ax.plot(w0, b0, "o", color="k", label=f"start: W={w0:.3f}, b={b0:.3f}")
+    ax.set_aspect("equal")  # same scale on both axes: ∇L crosses the contours at right angles
+    ax.set(xlabel="weight W", ylabel="bias b", title="The gradient at the starting point")
+    ax.legend(loc="lower left")
+    return fig
+
+
+# --8<-- [end:plot_gradient]
+
+
 # --8<-- [start:plot_loss_surface]
 def plot_loss_surface(
     X: torch.Tensor,
