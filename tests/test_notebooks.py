@@ -221,6 +221,14 @@ def test_lanes_give_each_chapter_one_kernel_in_page_order(kernels: int) -> None:
     assert len(execute.lanes(list(CHAPTERS), kernels)) == min(kernels, len(CHAPTERS))
 
 
+def test_a_cells_printing_is_one_output_however_the_kernel_chunked_it(tmp_path: Path) -> None:
+    """Printing that reaches the client in pieces (a flush, then a pause) is merged: a run's
+    notebook does not depend on timing."""
+    notebook = code_notebook("import time\nprint('a', flush=True)\ntime.sleep(0.5)\nprint('b')")
+    cell = json.loads(execute.run_sync(execute.execute(notebook, tmp_path, [])))["cells"][0]
+    assert cell["outputs"] == [{"name": "stdout", "output_type": "stream", "text": ["a\n", "b\n"]}]
+
+
 def test_a_cell_that_raises_fails_the_run(tmp_path: Path) -> None:
     """allow_errors is off: an unexpected exception stops the build with the cell's error."""
     from nbclient.exceptions import CellExecutionError

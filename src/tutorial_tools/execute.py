@@ -112,6 +112,7 @@ async def execute(
     `kernel` after a fresh start; save `figures` there as SVG."""
     import nbformat
     from nbclient import NotebookClient
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
     notebook = nbformat.reads(notebook_text, as_version=4)
     (folder / "figures").mkdir()
@@ -133,6 +134,9 @@ async def execute(
     await client.async_execute()
     if figures:
         notebook.cells.pop()  # the figure-saving cell is the build's, not the reader's
+    # How the kernel splits a cell's printing into outputs depends on timing: merged, each
+    # cell has one output per stream, and a run gives the same notebook every time.
+    CoalesceStreamsPreprocessor().preprocess(notebook, {})
     return nbformat.writes(notebook) + "\n"
 
 
