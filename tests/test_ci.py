@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def readme_command(section: str) -> str:
     """The one-line command inside the README's named snippet section."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(rf"\[start:{section}\].*?```bash\n(.*?)\n```", readme, re.S)
+    block = re.search(rf"\[start:{section}\].*?```bash\n(.*?)\n```", readme, re.DOTALL)
     assert block, f"README has no {section} command"
     return block[1]
 

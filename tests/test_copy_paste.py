@@ -18,7 +18,8 @@ from tutorial_tools.snippets import expand_embeds
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "docs").glob("*.md"))
 FENCE = re.compile(
-    r"^(?P<indent>[ \t]*)```(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=indent)```", re.M | re.S
+    r"^(?P<indent>[ \t]*)```(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=indent)```",
+    re.MULTILINE | re.DOTALL,
 )
 PROMPT = re.compile(r"^(>>> |\.\.\. |>>>$|\.\.\.$)")
 
@@ -61,6 +62,7 @@ def test_copying_a_chapter_reproduces_its_outputs(chapter: Path, tmp_path: Path)
     assert blocks, f"{chapter.name} has no code blocks"
     result = subprocess.run(
         [sys.executable, "-I", "-c", RUNNER],
+        check=False,
         input=json.dumps(blocks),
         capture_output=True,
         text=True,
@@ -81,6 +83,7 @@ def test_copied_blocks_strip_prompts_and_outputs() -> None:
 def test_the_runner_blocks_the_project_packages(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-I", "-c", RUNNER],
+        check=False,
         input=json.dumps(["import linreg\n"]),
         capture_output=True,
         text=True,

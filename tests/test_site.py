@@ -18,6 +18,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site_dir = tmp_path_factory.mktemp("site")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        check=False,
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -64,6 +65,7 @@ def test_a_missing_snippet_section_fails_the_build(tmp_path: Path) -> None:
     )
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "s")],
+        check=False,
         cwd=tmp_path,
         capture_output=True,
         text=True,

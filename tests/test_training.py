@@ -1,5 +1,6 @@
 """Unit tests for chapter 7's code (src/linreg/training.py)."""
 
+import itertools
 import math
 
 import pytest
@@ -96,7 +97,7 @@ def test_train_rejects_more_than_one_feature() -> None:
 
 
 def test_train_rejects_parameters_that_are_not_tensors() -> None:
-    X, y, W, b = seeded_problem()
+    X, y, _, b = seeded_problem()
     with pytest.raises(TypeError, match="W must be a torch.Tensor, got float"):
         train(X, y, 0.5, b)
 
@@ -115,7 +116,7 @@ def test_history_logs_and_loss_decrease(capsys: pytest.CaptureFixture[str]) -> N
     lines = capsys.readouterr().out.splitlines()
     assert len(history) == 200 and len(lines) == 20
     assert lines[0].startswith("Epoch   0: loss=") and lines[-1].startswith("Epoch 190: loss=")
-    assert all(later < earlier for earlier, later in zip(history, history[1:]))
+    assert all(later < earlier for earlier, later in itertools.pairwise(history))
     assert history[0] == pytest.approx(mse_loss(forward(X, *seeded_problem()[2:]), y).item())
 
 
