@@ -229,6 +229,29 @@ def test_a_cells_printing_is_one_output_however_the_kernel_chunked_it(tmp_path: 
     assert cell["outputs"] == [{"name": "stdout", "output_type": "stream", "text": ["a\n", "b\n"]}]
 
 
+def test_a_kernel_that_never_gets_ready_is_shut_down(tmp_path: Path, monkeypatch) -> None:
+    """A failed start raises and leaves no kernel process behind."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.manager import AsyncKernelManager
+
+    async def never_ready(self: AsyncKernelClient, timeout: float | None = None) -> None:
+        raise RuntimeError("kernel did not answer")
+
+    started = []
+    original_start = AsyncKernelManager._async_start_kernel
+
+    async def record_start(self: AsyncKernelManager, **kwargs: object) -> None:
+        started.append(self)
+        await original_start(self, **kwargs)
+
+    monkeypatch.setattr(AsyncKernelClient, "wait_for_ready", never_ready)
+    monkeypatch.setattr(AsyncKernelManager, "start_kernel", record_start)
+    with pytest.raises(RuntimeError, match="kernel did not answer"):
+        execute.run_sync(execute.start_kernel(tmp_path))
+    (manager,) = started
+    assert not execute.run_sync(manager.is_alive())
+
+
 def test_a_cell_that_raises_fails_the_run(tmp_path: Path) -> None:
     """allow_errors is off: an unexpected exception stops the build with the cell's error."""
     from nbclient.exceptions import CellExecutionError

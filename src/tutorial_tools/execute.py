@@ -168,7 +168,11 @@ async def start_kernel(folder: Path) -> Kernel:
     await manager.start_kernel(cwd=str(folder), extra_arguments=[HISTORY_IN_MEMORY])
     client = manager.client()
     client.start_channels()
-    await client.wait_for_ready(timeout=TIMEOUT_S)
+    try:
+        await client.wait_for_ready(timeout=TIMEOUT_S)
+    except BaseException:  # a kernel that never answers is not left running
+        await stop_kernel(Kernel(manager, client))
+        raise
     return Kernel(manager, client)
 
 
