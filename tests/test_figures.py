@@ -73,7 +73,7 @@ def test_gradient_arrows_are_the_printed_gradients(loss: dict) -> None:
     markdown = (DOCS / "loss.md").read_text(encoding="utf-8")
     assert "tensor([[-4.3048]])" in markdown and "tensor([1.8761])" in markdown
     ax = loss["gradient_arrows"].axes[0]
-    uphill, downhill = (arrow for arrow in ax.texts)
+    uphill, downhill = ax.texts
     for arrow in (uphill, downhill):
         assert (f"{arrow.xyann[0]:.4f}", f"{arrow.xyann[1]:.4f}") == ("0.3704", "1.4565")
     up = (uphill.xy[0] - uphill.xyann[0], uphill.xy[1] - uphill.xyann[1])
