@@ -267,6 +267,45 @@ def test_code_blocks_keep_their_height_before_they_render(tab: Tab, pages: list[
     assert not wrong, "\n".join(wrong)
 
 
+# A name and a space as Pygments wraps them, each added to every code block next to the same text
+# in a bare span: how each looks. code_blocks.py drops these spans, so their classes must change
+# nothing a reader sees (a space has no ink, so its colour cannot show).
+PLAIN_TOKEN_LOOKS_JS = """() => [...document.querySelectorAll("pre > code, .highlight-ipynb > pre")]
+  .flatMap(code => ["n", "w"].map(token => {
+    const [classed, bare] = [token, ""].map(name => {
+      const span = document.createElement("span");
+      span.className = name;
+      span.textContent = token === "n" ? "x" : " ";
+      return code.appendChild(span);
+    });
+    const ink = token === "n" ? ["color"] : [];
+    const look = span => [...ink, "fontWeight", "fontStyle", "textDecorationLine", "backgroundColor"]
+      .map(property => getComputedStyle(span)[property]).join(" ");
+    const found = [token, look(classed), look(bare)];
+    classed.remove();
+    bare.remove();
+    return found;
+  }))"""
+
+
+def test_names_and_spaces_look_the_same_without_their_spans(
+    browser: "playwright_api.Browser", base_url: str, pages: list[str]
+) -> None:
+    """The theme draws name and whitespace tokens as the code around them, in both palettes."""
+    different, checked = set(), 0
+    for scheme in ("light", "dark"):
+        tab = new_tab(browser, base_url, color_scheme=scheme)
+        for path in pages:
+            tab.open(path)
+            for token, classed, bare in tab.page.evaluate(PLAIN_TOKEN_LOOKS_JS):
+                checked += 1
+                if classed != bare:
+                    different.add(f"{path} ({scheme}) .{token}: {classed}, without: {bare}")
+        tab.page.context.close()
+    assert checked > 100, "no code blocks found"
+    assert not different, "\n".join(sorted(different))
+
+
 def test_search_finds_the_chapter_on_backward(tab: Tab) -> None:
     """Searching `backward` lists the chapter on loss and gradients, where loss.backward() is taught."""
     tab.open("/")

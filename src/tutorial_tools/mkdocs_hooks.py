@@ -5,7 +5,7 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 
 from tutorial_tools import notebook_site, stamp
-from tutorial_tools.code_lines import mark_code_lines
+from tutorial_tools.code_blocks import prepare_code_blocks
 from tutorial_tools.math import render_math
 
 
@@ -47,10 +47,10 @@ def on_post_build(config, **kwargs: object) -> None:
 
 
 def on_page_content(html: str, page, config, **kwargs: object) -> str:
-    """Typeset the page's math with KaTeX and size its code blocks before the theme wraps it."""
+    """Typeset the page's math with KaTeX and lighten its code blocks before the theme wraps it."""
     if notebook_site.is_notebook_page(page):
         html = notebook_site.finish_notebook_page(html, page, config)
-    return mark_code_lines(render_math(html))
+    return prepare_code_blocks(render_math(html))
 
 
 def on_post_page(output: str, **kwargs: object) -> str:
