@@ -49,6 +49,16 @@ def test_math_is_typeset_at_build_time(site: Path, chapter: str) -> None:
     assert not re.search(r'class="arithmatex"', html)
 
 
+def test_the_themes_script_waits_for_the_page(site: Path) -> None:
+    """Every page loads Material's bundle deferred (docs/overrides/main.html), so it paints first."""
+    pages = sorted(site.rglob("index.html"))
+    assert len(pages) >= 7
+    for page in pages:
+        scripts = re.findall(r"<script src=[^>]*>", page.read_text(encoding="utf-8"))
+        assert any("bundle." in script for script in scripts), page
+        assert all(script.endswith(" defer>") for script in scripts), (page, scripts)
+
+
 def test_a_missing_snippet_section_fails_the_build(tmp_path: Path) -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     docs = tmp_path / "docs"
