@@ -5,7 +5,9 @@
 Builds the site strictly (unless --site names a built one), serves it gzip-compressed on
 127.0.0.1 and prints one Markdown row per page; Lighthouse scores are the median of
 --runs runs (5 by default, as Lighthouse's documentation on variability advises), as its
-scores vary with the machine's load. Exits 1 when a page misses a target:
+scores vary with the machine's load. Next to them: the range of the performance scores over
+the runs, and the medians of the metrics that make it up (first and largest contentful paint,
+total blocking time, cumulative layout shift). Exits 1 when a page misses a target:
 each Lighthouse category >= 0.95, no serious or critical axe violation (light or dark
 palette), at most 150 KB transferred before images and the search index.
 Needs Chromium (CHROME_PATH or `chromium` on PATH) and npm's lighthouse, found on PATH or in
@@ -36,6 +38,13 @@ from tutorial_tools.site_check import (
 )
 
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+# Lighthouse's performance metrics, as the table shows them: audit id -> (column, unit scale).
+METRICS = {
+    "first-contentful-paint": ("FCP s", 1 / 1000),
+    "largest-contentful-paint": ("LCP s", 1 / 1000),
+    "total-blocking-time": ("TBT ms", 1),
+    "cumulative-layout-shift": ("CLS", 1),
+}
 MIN_SCORE = 0.95
 MAX_WEIGHT_KB = 150
 
@@ -49,8 +58,8 @@ def lighthouse_command() -> str:
     return found
 
 
-def lighthouse_scores(url: str, chrome: str) -> dict[str, float]:
-    """Lighthouse's four category scores for one URL (default mobile settings)."""
+def lighthouse_run(url: str, chrome: str) -> dict[str, float]:
+    """One Lighthouse run on a URL (default mobile settings): category scores and metrics."""
     command = [
         lighthouse_command(),
         url,
@@ -63,7 +72,12 @@ def lighthouse_scores(url: str, chrome: str) -> dict[str, float]:
     env = {**os.environ, "CHROME_PATH": chrome}
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
     report = json.loads(done.stdout)
-    return {name: report["categories"][name]["score"] for name in CATEGORIES}
+    scores = {name: report["categories"][name]["score"] for name in CATEGORIES}
+    metrics = {
+        column: report["audits"][audit_id]["numericValue"] * scale
+        for audit_id, (column, scale) in METRICS.items()
+    }
+    return scores | metrics
 
 
 def axe_serious(browser: Browser, url: str) -> int:
@@ -89,9 +103,11 @@ def weight_kb(browser: Browser, url: str) -> float:
 
 
 def median_scores(url: str, chrome: str, runs: int) -> dict[str, float]:
-    """The median of each Lighthouse category over several runs."""
-    results = [lighthouse_scores(url, chrome) for _ in range(runs)]
-    return {name: statistics.median(r[name] for r in results) for name in CATEGORIES}
+    """The median of each Lighthouse score and metric over several runs; the performance range."""
+    results = [lighthouse_run(url, chrome) for _ in range(runs)]
+    medians = {name: statistics.median(r[name] for r in results) for name in results[0]}
+    performance = [r["performance"] for r in results]
+    return medians | {"perf low": min(performance), "perf high": max(performance)}
 
 
 def audit_page(browser: Browser, chrome: str, url: str, runs: int) -> dict[str, float]:
@@ -110,14 +126,24 @@ def passes(row: dict[str, float]) -> bool:
 
 def table(rows: dict[str, dict[str, float]]) -> str:
     """The figures as a Markdown table, one row per page."""
+    columns = [column for column, _ in METRICS.values()]
     lines = [
-        "| page | perf | a11y | best practices | SEO | axe serious+critical | KB (gzip) | ok |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| page | perf | perf runs | a11y | best practices | SEO | "
+        + " | ".join(columns)
+        + " | axe serious+critical | KB (gzip) | ok |",
+        "| --- |" + " ---: |" * (len(CATEGORIES) + 1 + len(columns) + 2) + " --- |",
     ]
     for path, row in rows.items():
-        scores = " | ".join(f"{row[name]:.2f}" for name in CATEGORIES)
+        scores = " | ".join(f"{row[name]:.2f}" for name in CATEGORIES[1:])
+        spread = f"{row['perf low']:.2f}–{row['perf high']:.2f}"
+        metrics = (
+            f"{row['FCP s']:.2f} | {row['LCP s']:.2f} | {row['TBT ms']:.0f} | {row['CLS']:.3f}"
+        )
         mark = "yes" if passes(row) else "**no**"
-        lines.append(f"| `{path}` | {scores} | {row['axe']} | {row['kb']:.1f} | {mark} |")
+        lines.append(
+            f"| `{path}` | {row['performance']:.2f} | {spread} | {scores} | {metrics}"
+            f" | {row['axe']} | {row['kb']:.1f} | {mark} |"
+        )
     return "\n".join(lines)
 
 
@@ -131,6 +157,7 @@ def main() -> int:
     chrome = chromium_path()
     if chrome is None:
         sys.exit("Chromium not found: apt-get install -y chromium, or set CHROME_PATH")
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site or Path(tmp)
         if args.site is None:
@@ -141,10 +168,10 @@ def main() -> int:
             rows = {path: audit_page(browser, chrome, base + path, args.runs) for path in paths}
             browser.close()
     print(table(rows))
-    load = os.getloadavg()[0]
+    load_after = os.getloadavg()[0]
     print(
-        f"\nLighthouse {args.runs} runs per page (median), mobile defaults; load average {load:.1f}"
-        f" on {os.cpu_count()} CPUs at the end."
+        f"\nLighthouse {args.runs} runs per page (median), mobile defaults; load average"
+        f" {load_before:.1f} at the start, {load_after:.1f} at the end, on {os.cpu_count()} CPUs."
     )
     return 0 if all(passes(row) for row in rows.values()) else 1
 
