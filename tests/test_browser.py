@@ -267,6 +267,41 @@ def test_code_blocks_keep_their_height_before_they_render(tab: Tab, pages: list[
     assert not wrong, "\n".join(wrong)
 
 
+# The code blocks in the chapters' recaps (<details>): laid out or not, wider than the block,
+# focusable (Material's tabindex="0", so keyboard users can scroll them sideways).
+RECAP_BLOCKS_JS = """() => [...document.querySelectorAll("article details pre > code")].map(code => ({
+  shown: code.getClientRects().length > 0,
+  wide: code.scrollWidth > code.clientWidth,
+  focusable: code.getAttribute("tabindex") === "0",
+}))"""
+RECAPS_SETTLED_JS = f"""() => ({RECAP_BLOCKS_JS})().every(b => b.shown && b.wide === b.focusable)"""
+
+
+def test_recaps_are_laid_out_only_once_opened(tab: Tab, pages: list[str]) -> None:
+    """A closed recap's code stays out of the layout (docs/stylesheets/extra.css). Opened, every
+    block shows, and Material still makes each one that scrolls sideways focusable."""
+    tab.page.set_viewport_size({"width": 412, "height": 823})  # a phone: long lines scroll
+    opened, wide = 0, 0
+    for path in pages:
+        tab.open(path)
+        closed = tab.page.evaluate(RECAP_BLOCKS_JS)
+        if not closed:
+            continue  # no recap with code on this page
+        assert not any(block["shown"] for block in closed), path
+        summaries = tab.page.locator("article details > summary")
+        for index in range(summaries.count()):
+            summaries.nth(index).click()
+        try:
+            tab.page.wait_for_function(RECAPS_SETTLED_JS, timeout=5000)
+        except playwright_api.TimeoutError:
+            pass  # the assertion below says which block is wrong
+        blocks = tab.page.evaluate(RECAP_BLOCKS_JS)
+        assert all(b["shown"] and b["wide"] == b["focusable"] for b in blocks), (path, blocks)
+        opened += len(blocks)
+        wide += sum(block["wide"] for block in blocks)
+    assert opened >= 5 and wide >= 1, (opened, wide)
+
+
 # A name and a space as Pygments wraps them, each added to every code block next to the same text
 # in a bare span: how each looks. code_blocks.py drops these spans, so their classes must change
 # nothing a reader sees (a space has no ink, so its colour cannot show).
