@@ -55,6 +55,25 @@ def test_table_has_one_row_per_page_and_marks_failures() -> None:
     assert all(line.count("|") == lines[0].count("|") for line in lines)
 
 
+def test_runs_are_summarized_by_their_median_and_the_performance_range() -> None:
+    """Each figure is the median over the runs; the performance column also shows its range."""
+    runs = [
+        {**GOOD, "performance": p, "TBT ms": t} for p, t in [(0.9, 300), (0.97, 150), (0.99, 90)]
+    ]
+    summary = audit.summarize(runs)
+    assert summary["performance"] == 0.97 and summary["TBT ms"] == 150
+    assert (summary["perf low"], summary["perf high"]) == (0.9, 0.99)
+
+
+def test_lighthouse_runs_go_in_rounds_over_the_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run 1 of every page, then run 2 of every page, and so on."""
+    order = []
+    monkeypatch.setattr(audit, "lighthouse_run", lambda url, chrome: order.append(url) or GOOD)
+    results = audit.lighthouse_rounds(["/a", "/b"], "chromium", 3)
+    assert order == ["/a", "/b"] * 3
+    assert results == {"/a": [GOOD] * 3, "/b": [GOOD] * 3}
+
+
 @pytest.mark.site
 def test_lighthouse_scores_a_page_of_the_site(tmp_path: Path) -> None:
     """One real Lighthouse run: accessibility, best practices and SEO at least 0.95 on a chapter.

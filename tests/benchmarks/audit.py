@@ -4,8 +4,8 @@
 
 Builds the site strictly (unless --site names a built one), serves it gzip-compressed on
 127.0.0.1 and prints one Markdown row per page; Lighthouse scores are the median of
---runs runs (5 by default, as Lighthouse's documentation on variability advises), as its
-scores vary with the machine's load. Next to them: the range of the performance scores over
+--runs runs (5 by default, as Lighthouse's documentation on variability advises), taken in
+rounds over all the pages, as its scores vary with the machine's load. Next to them: the range of the performance scores over
 the runs, and the medians of the metrics that make it up (first and largest contentful paint,
 total blocking time, cumulative layout shift). Exits 1 when a page misses a target:
 each Lighthouse category >= 0.95, no serious or critical axe violation (light or dark
@@ -102,20 +102,26 @@ def weight_kb(browser: Browser, url: str) -> float:
     return weight / 1000
 
 
-def median_scores(url: str, chrome: str, runs: int) -> dict[str, float]:
-    """The median of each Lighthouse score and metric over several runs; the performance range."""
-    results = [lighthouse_run(url, chrome) for _ in range(runs)]
-    medians = {name: statistics.median(r[name] for r in results) for name in results[0]}
-    performance = [r["performance"] for r in results]
+def lighthouse_rounds(urls: list[str], chrome: str, runs: int) -> dict[str, list[dict[str, float]]]:
+    """Each URL's Lighthouse runs, taken in rounds over all URLs: a spell of load from other
+    work on the machine then falls on one run of several pages, not on every run of one."""
+    results: dict[str, list[dict[str, float]]] = {url: [] for url in urls}
+    for _ in range(runs):
+        for url in urls:
+            results[url].append(lighthouse_run(url, chrome))
+    return results
+
+
+def summarize(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The median of each Lighthouse score and metric over the runs; the performance range."""
+    medians = {name: statistics.median(run[name] for run in runs) for name in runs[0]}
+    performance = [run["performance"] for run in runs]
     return medians | {"perf low": min(performance), "perf high": max(performance)}
 
 
-def audit_page(browser: Browser, chrome: str, url: str, runs: int) -> dict[str, float]:
-    """Every figure for one page."""
-    row = median_scores(url, chrome, runs)
-    row["axe"] = axe_serious(browser, url)
-    row["kb"] = weight_kb(browser, url)
-    return row
+def audit_page(browser: Browser, url: str, runs: list[dict[str, float]]) -> dict[str, float]:
+    """Every figure for one page: its Lighthouse runs summarized, axe, page weight."""
+    return summarize(runs) | {"axe": axe_serious(browser, url), "kb": weight_kb(browser, url)}
 
 
 def passes(row: dict[str, float]) -> bool:
@@ -165,7 +171,8 @@ def main() -> int:
         with serve(site) as base, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chrome, args=CHROMIUM_ARGS)
             paths = args.pages or page_paths(site)
-            rows = {path: audit_page(browser, chrome, base + path, args.runs) for path in paths}
+            runs = lighthouse_rounds([base + path for path in paths], chrome, args.runs)
+            rows = {path: audit_page(browser, base + path, runs[base + path]) for path in paths}
             browser.close()
     print(table(rows))
     load_after = os.getloadavg()[0]
