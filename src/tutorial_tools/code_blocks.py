@@ -10,7 +10,7 @@ as readers do. tests/test_browser.py checks each placeholder against the rendere
 Material's code-block script still styles and lays out every block on load (it measures each one
 to add the copy button), so each element in a block costs time before the page responds. Pygments
 wraps every name and every run of spaces in a span of its own, which the theme draws in the
-code's own colour; those spans go (a third of the training chapter's elements).
+code's own colour; those spans go (a quarter of the training chapter's elements).
 """
 
 import re
