@@ -3,13 +3,13 @@
     .venv/bin/python tests/benchmarks/audit.py [--site DIR] [--pages /model/ ...] [--runs N]
 
 Builds the site strictly (unless --site names a built one), serves it gzip-compressed on
-127.0.0.1 and prints one Markdown row per page; Lighthouse scores are the median of
---runs runs (5 by default, as Lighthouse's documentation on variability advises), taken in
-rounds over all the pages, as its scores vary with the machine's load. Next to them: the range of the performance scores over
-the runs, and the medians of the metrics that make it up (first and largest contentful paint,
-total blocking time, cumulative layout shift). Exits 1 when a page misses a target:
-each Lighthouse category >= 0.95, no serious or critical axe violation (light or dark
-palette), at most 150 KB transferred before images and the search index.
+127.0.0.1 and prints one Markdown row per page; Lighthouse scores are the median of --runs
+runs (5 by default, as Lighthouse's documentation on variability advises), taken in rounds
+over all the pages, as its scores vary with the machine's load. Next to them: the range of
+the performance scores over the runs, and the medians of the metrics that make it up (first
+and largest contentful paint, total blocking time, cumulative layout shift). Exits 1 when a
+page misses a target: each Lighthouse category >= 0.95, no serious or critical axe violation
+(light or dark palette), at most 150 KB transferred before images and the search index.
 Needs Chromium (CHROME_PATH or `chromium` on PATH) and npm's lighthouse, found on PATH or in
 .cache/npm (`npm install --prefix .cache/npm lighthouse@12.8.2`).
 """
