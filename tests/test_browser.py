@@ -291,6 +291,9 @@ def test_recaps_are_laid_out_only_once_opened(tab: Tab, pages: list[str]) -> Non
         summaries = tab.page.locator("article details > summary")
         for index in range(summaries.count()):
             summaries.nth(index).click()
+        codes = tab.page.locator("article details pre > code")
+        for index in range(codes.count()):  # Material mounts a block once it is in view
+            codes.nth(index).scroll_into_view_if_needed()
         try:
             tab.page.wait_for_function(RECAPS_SETTLED_JS, timeout=5000)
         except playwright_api.TimeoutError:

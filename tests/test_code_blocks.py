@@ -1,6 +1,11 @@
 """Code blocks made cheap to render: line counts and plain spans (code_blocks.py)."""
 
-from tutorial_tools.code_blocks import drop_plain_spans, line_count, prepare_code_blocks
+from tutorial_tools.code_blocks import (
+    drop_plain_spans,
+    focusable_code,
+    line_count,
+    prepare_code_blocks,
+)
 
 # What pymdownx.highlight writes for a two-line console block (line_spans: __span).
 CONSOLE = (
@@ -22,7 +27,19 @@ def test_every_bare_pre_gets_its_line_count() -> None:
     page = f"<p>x</p>{CONSOLE}<div><pre>first\nsecond\nthird\n</pre></div>"
     marked = prepare_code_blocks(page)
     assert marked.count('<pre style="--lines: 3">') == 2
-    assert marked.replace(' style="--lines: 3"', "") == page  # nothing else changes
+    unmarked = marked.replace(' style="--lines: 3"', "").replace(' tabindex="0"', "")
+    assert unmarked == page  # nothing else changes
+
+
+def test_the_code_of_each_block_is_focusable_and_nothing_else() -> None:
+    page = f"<p>see <code>x</code></p>{CONSOLE}<pre>nbconvert's\n</pre>"
+    prepared = prepare_code_blocks(page)
+    assert prepared.count('<code tabindex="0">') == 1  # the block's, not the inline <code>
+    assert prepared.startswith("<p>see <code>x</code></p>")
+    assert '<pre style="--lines: 1">nbconvert\'s\n</pre>' in prepared  # no <code>, nothing added
+    assert focusable_code("<span></span><code>a &lt;code&gt;</code>") == (
+        '<span></span><code tabindex="0">a &lt;code&gt;</code>'  # escaped text stays
+    )
 
 
 def test_a_pre_with_attributes_is_left_alone() -> None:
