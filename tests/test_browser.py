@@ -305,6 +305,56 @@ def test_recaps_are_laid_out_only_once_opened(tab: Tab, pages: list[str]) -> Non
     assert opened >= 5 and wide >= 1, (opened, wide)
 
 
+# Where keyboard focus is, once it has settled: Material may still be mounting the block that
+# Tab reached (docs/javascripts/code_focus.js then moves the focus to its copy button).
+FOCUS_SETTLED_JS = """() => {
+  const focused = document.activeElement;
+  return focused !== document.body
+    && !(focused.matches("pre > code") && !focused.parentElement.querySelector("button"));
+}"""
+FOCUS_JS = """() => {
+  const focused = document.activeElement;
+  if (focused === document.body) return "lost";
+  if (focused.closest(".md-footer")) return "footer";
+  const pre = focused.closest("article pre");
+  if (!pre) return "other";
+  const block = [...document.querySelectorAll("article pre")].indexOf(pre);
+  return `${focused.tagName === "BUTTON" ? "copy button" : "code"} of block ${block}`;
+}"""
+# The copy buttons that Tab should reach: one per block, except in closed recaps.
+EXPECTED_BUTTONS_JS = """() => [...document.querySelectorAll("article pre")]
+  .map((pre, block) => [pre, block])
+  .filter(([pre]) => pre.querySelector(":scope > code") && !pre.closest("details:not([open])"))
+  .map(([, block]) => `copy button of block ${block}`)"""
+
+
+def test_tab_reaches_every_copy_button_and_keeps_the_focus(tab: Tab, pages: list[str]) -> None:
+    """Pressing Tab from a page's title to its footer stops at every code block's copy button,
+    although Material mounts a block only once it scrolls into view, and never drops the focus."""
+    problems, walked = [], 0
+    for path in pages:
+        tab.open(path)
+        expected = tab.page.evaluate(EXPECTED_BUTTONS_JS)
+        if not expected:
+            continue  # no code block on this page (the notebooks' cells have no copy button)
+        walked += 1
+        tab.page.locator("article h1").first.click()  # Tab starts from the title
+        stops = []
+        while len(stops) < 200 and "footer" not in stops:
+            tab.page.keyboard.press("Tab")
+            try:
+                tab.page.wait_for_function(FOCUS_SETTLED_JS, timeout=3000)
+            except playwright_api.TimeoutError:
+                pass  # recorded as "lost" below
+            stops.append(tab.page.evaluate(FOCUS_JS))
+        if missed := [button for button in expected if button not in stops]:
+            problems.append(f"{path}: Tab never reached the {missed}")
+        if stops.count("lost"):
+            problems.append(f"{path}: the focus was lost {stops.count('lost')} times")
+    assert walked >= 3, walked
+    assert not problems, "\n".join(problems)
+
+
 # A name and a space as Pygments wraps them, each added to every code block next to the same text
 # in a bare span: how each looks. code_blocks.py drops these spans, so their classes must change
 # nothing a reader sees (a space has no ink, so its colour cannot show).
