@@ -9,10 +9,10 @@ document.addEventListener("focusin", ({ target }) => {
   if (!target.matches("pre > code") || pre.querySelector("button")) return;
   const observer = new MutationObserver(() => {
     const button = pre.querySelector("button");
-    if (button) {
-      observer.disconnect();
-      button.focus();
-    }
+    if (!button) return;
+    observer.disconnect();
+    // Unless Tab has moved on meanwhile: focus is still on the block, or lost with its tabindex.
+    if ([target, document.body].includes(document.activeElement)) button.focus();
   });
   observer.observe(pre, { childList: true, subtree: true });
 });
