@@ -1,4 +1,5 @@
-"""Code blocks made cheap to render: line counts and plain spans (code_blocks.py)."""
+"""Code blocks made cheap to render and reachable by keyboard: line counts, plain spans and
+focusable code (code_blocks.py)."""
 
 from tutorial_tools.code_blocks import (
     drop_plain_spans,
