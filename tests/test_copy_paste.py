@@ -53,6 +53,8 @@ def copied_blocks(markdown: str) -> tuple[list[str], str]:
             embedded = expand_embeds("\n".join(lines), ROOT / "src")
             assert embedded is not None, f"python fence that embeds nothing: {lines[:2]}"
             blocks.append(embedded)
+        elif fence["info"].strip() == 'text title="Output"':  # what the code before it prints
+            shown += lines
     return blocks, "".join(line + "\n" for line in shown)
 
 

@@ -19,7 +19,8 @@ from tutorial_tools.sybil_parsers import PyconParser, SnippetParser
 ROOT = Path(__file__).resolve().parent.parent
 DOCS, SRC = ROOT / "docs", ROOT / "src"
 CACHE = ROOT / ".cache" / "notebooks"
-EPOCH = re.compile(r"^Epoch +(\d+): loss=([\d.]+), W=([\d.-]+), b=([\d.-]+)$", re.MULTILINE)
+EPOCH = re.compile(r"^Epoch (\d+): Loss=([\d.]+), W=([\d.-]+), b=([\d.-]+)$", re.MULTILINE)
+NO_RESET = re.compile(r"^Epoch (\d+): Loss=([\d.]+)$", re.MULTILINE)
 
 
 def run_chapter(chapter: str) -> dict:
@@ -31,10 +32,15 @@ def run_chapter(chapter: str) -> dict:
     return document.namespace
 
 
+def section(markdown: str, start: str, end: str) -> str:
+    """The text of a chapter from one heading to the next."""
+    return markdown[markdown.index(start) : markdown.index(end)]
+
+
 def printed_training_log(markdown: str) -> list[tuple[int, str, str, str]]:
-    """The `Epoch k: loss=…, W=…, b=…` lines of section 7.2's 200-epoch run, as printed."""
-    section = markdown[markdown.index("## 7.2") : markdown.index("## 7.3")]
-    return [(int(k), loss, w, b) for k, loss, w, b in EPOCH.findall(section)]
+    """The `Epoch k: Loss=…, W=…, b=…` lines the loop of section 7.2 prints, as shown."""
+    loop = section(markdown, "## 7.2", "### The same loop as a function")
+    return [(int(k), loss, w, b) for k, loss, w, b in EPOCH.findall(loop)]
 
 
 @pytest.fixture(scope="module")
@@ -84,21 +90,29 @@ def test_gradient_arrows_are_the_printed_gradients(loss: dict) -> None:
     assert ax.get_aspect() == 1.0
 
 
-def test_loss_curve_is_the_printed_loss_history(training: dict) -> None:
-    """200 points, the history the chapter returns, and the losses its log prints every 10 epochs."""
-    (line,) = training["loss_curve"].axes[0].lines
-    losses = list(line.get_ydata())
-    assert losses == training["history"] and len(losses) == 200
-    log = printed_training_log((DOCS / "training.md").read_text(encoding="utf-8"))
+def test_reset_curves_are_the_printed_losses_of_both_runs(training: dict) -> None:
+    """One curve is the 7.2 loop's loss at every epoch (its log every 10 epochs), the other the
+    run without the reset that section 7.3 prints."""
+    markdown = (DOCS / "training.md").read_text(encoding="utf-8")
+    with_reset, without = training["reset_curves"].axes[0].lines
+    assert with_reset.get_label() == "with the reset (7.2)"
+    assert without.get_label() == "without the reset"
+    losses = list(with_reset.get_ydata())
+    assert losses == [loss for loss, _, _ in training["history"]] and len(losses) == 200
+    log = printed_training_log(markdown)
     assert len(log) == 20
     for epoch, loss, _, _ in log:
         assert f"{losses[epoch]:.4f}" == loss
+    no_reset = NO_RESET.findall(section(markdown, "## 7.3", "## 7.4"))
+    assert len(no_reset) == 20
+    for epoch, loss in no_reset:
+        assert f"{without.get_ydata()[int(epoch)]:.4f}" == loss
 
 
 def test_fit_after_training_plots_the_printed_final_parameters(training: dict) -> None:
     """The model's line after 200 epochs is ŷ = 2.009x + 0.957, as the chapter prints."""
     markdown = (DOCS / "training.md").read_text(encoding="utf-8")
-    assert "Final parameters: W=2.009, b=0.957" in markdown
+    assert "Final Parameters: W=2.009, b=0.957" in markdown
     assert training["fit_after"].axes[0].lines[1].get_label() == "model: ŷ = 2.009x + 0.957"
 
 
@@ -147,6 +161,7 @@ def test_the_numbers_in_each_alt_text_come_from_the_run(
     """Every decimal an alt text states is a value the chapter's own run produced."""
     start, after_200 = training["path"][0], training["path"][200]
     W_ls, b_ls = training["W_ls"].item(), training["b_ls"].item()
+    losses, no_reset = [h[0] for h in training["history"]], training["losses_no_reset"]
     expected = {
         "fit_before": {f"{model['W'].item():.3f}", f"{model['b'].item():.3f}"},
         "gradient_arrows": {
@@ -156,7 +171,11 @@ def test_the_numbers_in_each_alt_text_come_from_the_run(
             f"{loss['b'].grad.item():.4f}",
         },
         "fit_after": {f"{after_200[0]:.3f}", f"{after_200[1]:.3f}"},
-        "loss_curve": {f"{training['history'][0]:.4f}", f"{training['history'][-1]:.4f}"},
+        "reset_curves": {
+            f"{losses[0]:.4f}",
+            f"{losses[-1]:.4f}",
+            f"{min(no_reset[20:]):.2f}",  # the swing after the first overshoot
+        },
         "surface": {f"{W_ls:.4f}", f"{b_ls:.4f}", f"{start[0]:.3f}", f"{start[1]:.3f}"},
     }
     shown = {

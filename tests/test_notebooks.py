@@ -290,7 +290,7 @@ def test_cache_key_follows_chapter_src_and_torch(tmp_path: Path, monkeypatch) ->
     assert key() == first
     (docs / "model.md").write_text((docs / "model.md").read_text() + "\n")
     second = key()
-    (src / "linreg" / "checks.py").write_text((src / "linreg" / "checks.py").read_text() + "\n")
+    (src / "linreg" / "plots.py").write_text((src / "linreg" / "plots.py").read_text() + "\n")
     third = key()
     monkeypatch.setattr(execute.importlib.metadata, "version", lambda name: "9.9.9")
     fourth = key()

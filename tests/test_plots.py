@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from linreg import mse_loss
-from linreg.plots import loss_surface, plot_fit, plot_loss, plot_loss_surface
+from linreg.plots import loss_surface, plot_descent, plot_fit, plot_gradient, plot_losses
 
 
 @pytest.fixture(autouse=True)
@@ -50,20 +50,36 @@ def test_plot_fit_draws_the_points_the_true_line_and_the_model() -> None:
     assert ax.get_title() == "t"
 
 
-def test_plot_loss_plots_every_epoch_of_the_history() -> None:
-    """One point per epoch, at its epoch number, with the history's exact value."""
-    history = [4.0, 2.0, 1.0, 0.5]
-    (line,) = plot_loss(history).axes[0].lines
-    assert list(line.get_xdata()) == [0, 1, 2, 3]
-    assert list(line.get_ydata()) == history
-    assert plot_loss(history).axes[0].get_yscale() == "log"
+def test_plot_losses_plots_every_epoch_of_each_run() -> None:
+    """One line per run, labelled, one point per epoch with the exact value, on a log scale."""
+    runs = {"a": [4.0, 2.0, 1.0, 0.5], "b": [4.0, 3.0]}
+    ax = plot_losses(runs).axes[0]
+    assert [line.get_label() for line in ax.lines] == ["a", "b"]
+    assert list(ax.lines[0].get_xdata()) == [0, 1, 2, 3]
+    assert list(ax.lines[0].get_ydata()) == runs["a"]
+    assert list(ax.lines[1].get_ydata()) == runs["b"]
+    assert ax.get_yscale() == "log"
 
 
-def test_plot_loss_surface_draws_the_path_and_the_minimum() -> None:
+def test_plot_gradient_draws_the_gradient_and_its_opposite() -> None:
+    """Both arrows start at (W, b); one ends at (W, b) + 0.2·∇L, the other at (W, b) − 0.2·∇L."""
+    X, y = data()
+    W, b = torch.tensor([[0.5]], requires_grad=True), torch.tensor([1.5], requires_grad=True)
+    mse_loss(X @ W + b, y).backward()
+    ax = plot_gradient(X, y, W, b).axes[0]
+    uphill, downhill = ax.texts
+    g = (W.grad.item(), b.grad.item())
+    assert uphill.xyann == downhill.xyann == (0.5, 1.5)
+    assert uphill.xy == pytest.approx((0.5 + 0.2 * g[0], 1.5 + 0.2 * g[1]))
+    assert downhill.xy == pytest.approx((0.5 - 0.2 * g[0], 1.5 - 0.2 * g[1]))
+    assert ax.get_aspect() == 1.0
+
+
+def test_plot_descent_draws_the_path_and_the_minimum() -> None:
     """The path line holds every (W, b) given; the start and the least-squares star are marked."""
     X, y = data()
     path = [(0.5, 1.5), (1.0, 1.2), (1.8, 1.0)]
-    ax = plot_loss_surface(X, y, path, torch.tensor([[2.0]]), torch.tensor([1.0])).axes[0]
+    ax = plot_descent(X, y, path, torch.tensor([[2.0]]), torch.tensor([1.0])).axes[0]
     descent, start, minimum = ax.lines
     assert list(zip(descent.get_xdata(), descent.get_ydata())) == path
     assert (start.get_xdata()[0], start.get_ydata()[0]) == path[0]

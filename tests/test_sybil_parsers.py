@@ -12,7 +12,7 @@ from sybil.example import SybilFailure
 from sybil.parsers.markdown import PythonCodeBlockParser
 
 from tutorial_tools.snippets import expand_embeds, read_section
-from tutorial_tools.sybil_parsers import PyconParser, SnippetParser
+from tutorial_tools.sybil_parsers import Embed, PyconParser, SnippetParser
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS, SRC = ROOT / "docs", ROOT / "src"
@@ -83,7 +83,7 @@ def test_indented_fences_in_admonitions_are_collected(tmp_path: Path) -> None:
 
 
 # Floors: a chapter that loses examples fails here, as in Sybil's own docs.
-MINIMUM_EXAMPLES = {"index.md": 4, "model.md": 15, "loss.md": 20, "training.md": 25}
+MINIMUM_EXAMPLES = {"index.md": 4, "model.md": 28, "loss.md": 28, "training.md": 48}
 
 
 @pytest.mark.parametrize(("name", "minimum"), MINIMUM_EXAMPLES.items())
@@ -98,7 +98,7 @@ def test_chapters_keep_their_examples(name: str, minimum: int) -> None:
     embeds = [
         e
         for e in examples
-        if isinstance(e.region.parsed, str) and "directive" not in e.region.lexemes
+        if isinstance(e.region.parsed, Embed)
     ]
     assert len(embeds) == len(
         re.findall(r"^[ \t]*```python", text, re.MULTILINE)
@@ -154,16 +154,15 @@ def test_a_changed_digit_in_a_chapter_fails_its_doc_tests(tmp_path: Path) -> Non
 # Small bugs in the shown arithmetic: the doc tests alone must catch each of them.
 ARITHMETIC_BUGS = [
     ("linreg/model.py", "return X @ W + b", "return X @ W - b", "model.md"),
-    ("linreg/model.py", "X * true_w + true_b", "X * true_w + true_b * 1.01", "model.md"),
+    ("linreg/model.py", "true_b = torch.tensor(1.0)", "true_b = torch.tensor(1.01)", "model.md"),
     ("linreg/loss.py", "return squared_error.mean()", "return squared_error.sum()", "loss.md"),
     ("linreg/loss.py", "grad_W = (2 / n)", "grad_W = (1 / n)", "loss.md"),
-    ("linreg/training.py", "p -= lr * p.grad", "p -= lr * p.grad * 1.001", "training.md"),
-    (
-        "linreg/training.py",
-        "torch.ones(X.shape[0], 1)",
-        "torch.ones(X.shape[0], 1) * 2",
-        "training.md",
-    ),
+    ("linreg/__main__.py", "W -= learning_rate * W.grad", "W -= 1.001 * learning_rate * W.grad",
+     "training.md"),
+    ("linreg/__main__.py", "    b.grad = None\n", "", "training.md"),  # a forgotten reset
+    ("linreg/training.py", "b -= learning_rate * b.grad", "b -= learning_rate * b.grad * 1.001",
+     "training.md"),
+    ("linreg/training.py", "torch.ones(len(X), 1)", "torch.ones(len(X), 1) * 2", "training.md"),
 ]
 
 
@@ -178,3 +177,52 @@ def test_doc_tests_catch_bugs_in_the_code_they_show(
     run_document(DOCS / chapter)  # the real sources still pass
     with pytest.raises((SybilFailure, AssertionError)):  # a shown output or a stated number
         run_document(DOCS / chapter, tmp_path / "src")
+
+
+def write_module(tmp_path: Path, code: str) -> Path:
+    """A src/ folder holding m.py with one section, `s`, of `code`."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "m.py").write_text(f"# --8<-- [start:s]\n{code}# --8<-- [end:s]\n")
+    return tmp_path / "src"
+
+
+EMBED_FENCE = '```python title="m.py"\n--8<-- "m.py:s"\n```\n'
+
+
+def test_an_output_fence_is_compared_with_what_the_embed_prints(tmp_path: Path) -> None:
+    src = write_module(tmp_path, "for i in range(3):\n    print(i * 1.5)\n")
+    page = tmp_path / "page.md"
+    page.write_text(EMBED_FENCE + '\n```text title="Output"\n0.0\n1.5\n3.0\n```\n')
+    run_document(page, src)
+    page.write_text(EMBED_FENCE + '\n```text title="Output"\n0.0\n1.5\n3.1\n```\n')
+    with pytest.raises(SybilFailure, match="Expected output:\n0.0\n1.5\n3.1\n\nGot:\n0.0\n1.5\n3.0"):
+        run_document(page, src)
+
+
+def test_output_fences_inside_admonitions_are_compared(tmp_path: Path) -> None:
+    src = write_module(tmp_path, 'print("a")\nprint()\nprint("b")\n')
+    page = tmp_path / "page.md"
+    indented = "".join("    " + line for line in EMBED_FENCE.splitlines(keepends=True))
+    page.write_text(f'??? note "x"\n\n{indented}\n    ```text title="Output"\n    a\n\n    b\n    ```\n')
+    run_document(page, src)
+    page.write_text(page.read_text().replace("    b\n", "    c\n"))
+    with pytest.raises(SybilFailure, match="Expected output"):
+        run_document(page, src)
+
+
+def test_an_embed_that_prints_needs_an_output_fence(tmp_path: Path) -> None:
+    """Printing with nothing shown would hide a run's output from the reader."""
+    src = write_module(tmp_path, 'print("hidden")\n')
+    page = tmp_path / "page.md"
+    page.write_text(EMBED_FENCE + "\nSome prose.\n\n```text title=\"Output\"\nhidden\n```\n")
+    with pytest.raises(SybilFailure, match="no Output fence follows"):
+        run_document(page, src)
+
+
+def test_the_chapters_output_fences_are_all_checked() -> None:
+    """Every Output fence on the site follows an embed whose run it is."""
+    for name in MINIMUM_EXAMPLES:
+        text = (DOCS / name).read_text(encoding="utf-8")
+        fences = len(re.findall(r'^[ \t]*```text title="Output"$', text, re.MULTILINE))
+        embeds = [e.region.parsed for e in Sybil(parsers()).parse(DOCS / name)]
+        assert fences == sum(isinstance(e, Embed) and e.output is not None for e in embeds), name

@@ -162,3 +162,52 @@ def test_the_command_updates_docs_and_fails_when_a_person_is_needed(
     assert out.endswith("3 output(s) rewritten in 1 file(s); see the problems above\n")
     Path("docs/chapter.md").write_text(textwrap.dedent(CHAPTER), encoding="utf-8")
     assert main(["docs/chapter.md", "--src", "src"]) == 0
+
+
+PRINTING = '''\
+# --8<-- [start:table]
+for i in range(3):
+    print(f"row {i}: {SCALE * i}")
+# --8<-- [end:table]
+'''
+
+OUTPUT_CHAPTER = """\
+```pycon
+>>> SCALE = 2
+```
+
+```python title="src/table.py"
+--8<-- "table.py:table"
+```
+
+```text title="Output"
+row 0: 0
+row 1: 2
+row 2: 4
+```
+
+??? note "The same, indented"
+
+    ```python title="src/table.py"
+    --8<-- "table.py:table"
+    ```
+
+    ```text title="Output"
+    row 0: 0
+    row 1: 2
+    row 2: 4
+    ```
+"""
+
+
+def test_output_fences_are_rewritten_at_their_indent(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "table.py").write_text(PRINTING)
+    path = tmp_path / "chapter.md"
+    path.write_text(OUTPUT_CHAPTER.replace("SCALE = 2", "SCALE = 3"))
+    report = update_file(path, tmp_path / "src")
+    assert report.changed == [5, 17] and not report.broken
+    expected = OUTPUT_CHAPTER.replace("SCALE = 2", "SCALE = 3")
+    expected = expected.replace("row 1: 2", "row 1: 3").replace("row 2: 4", "row 2: 6")
+    assert path.read_text() == expected
+    assert update_file(path, tmp_path / "src").changed == []  # a second run changes nothing

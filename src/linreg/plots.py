@@ -1,4 +1,4 @@
-"""Figures for chapters 5 and 7: the fitted line, the loss curve and the loss surface."""
+"""Figures for chapters 5 to 7: fitted lines, loss curves, the loss surface."""
 
 # --8<-- [start:imports]
 import matplotlib.pyplot as plt
@@ -8,14 +8,15 @@ import torch
 
 
 # --8<-- [start:plot_fit]
-def plot_fit(X: torch.Tensor, y: torch.Tensor, W: torch.Tensor, b: torch.Tensor, title: str):
-    """The data points, the true line y = 2x + 1 and the model's line ŷ = Wx + b."""
+def plot_fit(X, y, W, b, title: str):
+    """The data, the true line y = 2x + 1 and the model's line ŷ = Wx + b."""
     fig, ax = plt.subplots(figsize=(6, 4))
-    x_line = torch.linspace(X.min().item() - 0.5, X.max().item() + 0.5, 2)  # two ends of a line
-    ax.scatter(X[:, 0], y[:, 0], color="C0", zorder=3, label="data: 10 noisy points")
-    ax.plot(x_line, 2 * x_line + 1, "--", color="C2", label="true line: y = 2x + 1")
-    w, b0 = W.item(), b.item()
-    ax.plot(x_line, w * x_line + b0, color="C1", label=f"model: ŷ = {w:.3f}x + {b0:.3f}")
+    x = torch.linspace(X.min().item() - 0.5, X.max().item() + 0.5, 2)
+    w0, b0 = W.item(), b.item()
+    ax.scatter(X[:, 0], y[:, 0], color="C0", zorder=3, label="data")
+    ax.plot(x, 2 * x + 1, "--", color="C2", label="true line: y = 2x + 1")
+    model = f"model: ŷ = {w0:.3f}x + {b0:.3f}"
+    ax.plot(x, w0 * x + b0, color="C1", label=model)
     ax.set(xlabel="x", ylabel="y", title=title)
     ax.legend()
     return fig
@@ -24,52 +25,64 @@ def plot_fit(X: torch.Tensor, y: torch.Tensor, W: torch.Tensor, b: torch.Tensor,
 # --8<-- [end:plot_fit]
 
 
-# --8<-- [start:plot_loss]
-def plot_loss(history: list[float]):
-    """The loss of every epoch, on a log scale so the late, small improvements show."""
+# --8<-- [start:plot_losses]
+def plot_losses(curves: dict[str, list[float]]):
+    """Each run's loss per epoch, on a log scale: label -> losses."""
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(range(len(history)), history, color="C1")
-    ax.set(xlabel="epoch", ylabel="loss L (log scale)", yscale="log", title="Training loss")
+    for label, losses in curves.items():
+        ax.plot(range(len(losses)), losses, label=label)
+    ax.set(xlabel="epoch", ylabel="loss (log scale)", yscale="log")
+    ax.legend()
     return fig
 
 
-# --8<-- [end:plot_loss]
+# --8<-- [end:plot_losses]
 
 
 # --8<-- [start:loss_surface]
-def loss_surface(
-    X: torch.Tensor, y: torch.Tensor, ws: torch.Tensor, bs: torch.Tensor
-) -> torch.Tensor:
-    """L(W, b) = (1/N)·Σᵢ(W·xᵢ + b − yᵢ)² for every W in ws (columns) and b in bs (rows)."""
-    W_grid, b_grid = torch.meshgrid(ws, bs, indexing="xy")  # shape (len(bs), len(ws))
-    y_hat = W_grid[..., None] * X[:, 0] + b_grid[..., None]  # one prediction per point
-    return ((y_hat - y[:, 0]) ** 2).mean(dim=-1)  # mean over the N points
+def loss_surface(X, y, ws, bs) -> torch.Tensor:
+    """L(W, b) = (1/N)·Σᵢ(W·xᵢ + b − yᵢ)² for each b (rows), W (columns)."""
+    W_grid, b_grid = torch.meshgrid(ws, bs, indexing="xy")
+    y_hat = W_grid[..., None] * X[:, 0] + b_grid[..., None]  # per point
+    return ((y_hat - y[:, 0]) ** 2).mean(dim=-1)  # mean over the points
 
 
 # --8<-- [end:loss_surface]
 
 
+# --8<-- [start:contours]
+def contours(X, y, ws, bs, title: str):
+    """Contour lines of L(W, b) over the grid ws × bs, from 0.01 to 10."""
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    levels = torch.logspace(-2, 1, 13)  # evenly spaced in log L
+    lines = ax.contour(
+        ws, bs, loss_surface(X, y, ws, bs), levels=levels, cmap="viridis"
+    )
+    fig.colorbar(lines, ax=ax, label="loss L(W, b)")
+    ax.set(xlabel="weight W", ylabel="bias b", title=title)
+    return fig, ax
+
+
+# --8<-- [end:contours]
+
+
 # --8<-- [start:plot_gradient]
-def plot_gradient(X: torch.Tensor, y: torch.Tensor, W: torch.Tensor, b: torch.Tensor):
-    """Contours of L(W, b) around (W, b), the gradient ∇L there and the step against it, −∇L."""
+def plot_gradient(X, y, W, b):
+    """L(W, b) near (W, b); the gradient ∇L and the descent step −∇L."""
     w0, b0 = W.item(), b.item()
-    g_w, g_b = W.grad.item(), b.grad.item()  # ∇L = (∂L/∂W, ∂L/∂b), from loss.backward()
+    g_w, g_b = W.grad.item(), b.grad.item()  # ∇L, from loss.backward()
     ws = torch.linspace(w0 - 1, w0 + 2, 100)
     bs = torch.linspace(b0 - 1.5, b0 + 1.5, 100)
-    levels = torch.logspace(-2, 1, 13)  # loss 0.01 to 10, evenly spaced in log L
-    fig, ax = plt.subplots(figsize=(6, 4.5))
-    contours = ax.contour(ws, bs, loss_surface(X, y, ws, bs), levels=levels, cmap="viridis")
-    fig.colorbar(contours, ax=ax, label="loss L(W, b)")
-    scale = 0.2  # both arrows are the gradient times 0.2, so that they fit the plot
-    for sign, color, label in [(1, "C3", "∇L: uphill"), (-1, "C1", "−∇L: the descent step")]:
+    fig, ax = contours(X, y, ws, bs, "The gradient at the starting point")
+    scale = 0.2  # both arrows are 0.2 × the gradient, to fit the plot
+    arrows = [(1, "C3", "∇L: uphill"), (-1, "C1", "−∇L: the descent step")]
+    for sign, color, label in arrows:
         end = (w0 + sign * scale * g_w, b0 + sign * scale * g_b)
-        ax.annotate(
-            "", xy=end, xytext=(w0, b0), arrowprops={"arrowstyle": "->", "color": color, "lw": 2}
-        )
-        ax.plot([], [], color=color, lw=2, label=label)  # the arrow's entry in the legend
+        style = {"arrowstyle": "->", "color": color, "lw": 2}
+        ax.annotate("", xy=end, xytext=(w0, b0), arrowprops=style)
+        ax.plot([], [], color=color, lw=2, label=label)  # legend entry
     ax.plot(w0, b0, "o", color="k", label=f"start: W={w0:.3f}, b={b0:.3f}")
-    ax.set_aspect("equal")  # same scale on both axes: ∇L crosses the contours at right angles
-    ax.set(xlabel="weight W", ylabel="bias b", title="The gradient at the starting point")
+    ax.set_aspect("equal")  # so ∇L crosses the contours at right angles
     ax.legend(loc="lower left")
     return fig
 
@@ -77,31 +90,21 @@ def plot_gradient(X: torch.Tensor, y: torch.Tensor, W: torch.Tensor, b: torch.Te
 # --8<-- [end:plot_gradient]
 
 
-# --8<-- [start:plot_loss_surface]
-def plot_loss_surface(
-    X: torch.Tensor,
-    y: torch.Tensor,
-    path: list[tuple[float, float]],
-    W_ls: torch.Tensor,
-    b_ls: torch.Tensor,
-):
-    """Contours of L(W, b), the path gradient descent took and the least-squares minimum."""
+# --8<-- [start:plot_descent]
+def plot_descent(X, y, path, W_ls, b_ls):
+    """L(W, b), the path of gradient descent and the least-squares fit."""
     path_w = [w for w, _ in path]
     path_b = [b for _, b in path]
     ws = torch.linspace(min(path_w) - 0.5, max(path_w) + 0.5, 100)
     bs = torch.linspace(min(path_b) - 0.5, max(path_b) + 0.5, 100)
-    levels = torch.logspace(-2, 1, 13)  # loss 0.01 to 10, evenly spaced in log L
-    fig, ax = plt.subplots(figsize=(6, 4.5))
-    contours = ax.contour(ws, bs, loss_surface(X, y, ws, bs), levels=levels, cmap="viridis")
-    fig.colorbar(contours, ax=ax, label="loss L(W, b)")
-    ax.plot(path_w, path_b, ".-", color="C3", markersize=3, label="gradient descent")
-    ax.plot(
-        path_w[0], path_b[0], "o", color="C3", label=f"start: W={path_w[0]:.3f}, b={path_b[0]:.3f}"
-    )
-    ax.plot(W_ls.item(), b_ls.item(), "*", color="C1", markersize=14, label="least-squares minimum")
-    ax.set(xlabel="weight W", ylabel="bias b", title="Loss surface and the descent")
+    fig, ax = contours(X, y, ws, bs, "Loss surface and the descent")
+    ax.plot(path_w, path_b, ".-", color="C3", ms=3, label="gradient descent")
+    start = f"start: W={path_w[0]:.3f}, b={path_b[0]:.3f}"
+    ax.plot(path_w[0], path_b[0], "o", color="C3", label=start)
+    ax.plot(W_ls.item(), b_ls.item(), "*", color="C1", ms=14,
+            label="least-squares fit")
     ax.legend(loc="upper right")
     return fig
 
 
-# --8<-- [end:plot_loss_surface]
+# --8<-- [end:plot_descent]

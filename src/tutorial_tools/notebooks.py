@@ -24,6 +24,7 @@ BLOCK = re.compile(r'^(?P<indent> *)(?:\?\?\?\+?|!!!|===)(?: +[\w-]+)?(?: +"(?P<
 COMMENT = re.compile(r"^<!--.*?-->[ \t]*\n?", re.DOTALL | re.MULTILINE)  # hidden checks, directives
 FIGURE = re.compile(r"^!\[[^\]]*\]\(figures/[^)]+\)(\{[^}]*\})?$")  # drawn by a code cell instead
 CHAPTER_LINK = re.compile(r"\]\((?P<page>[\w-]+)\.md(?P<anchor>#[^)]*)?\)")
+OUTPUT_INFO = 'text title="Output"'  # what the embedded code before it prints
 
 
 @dataclass
@@ -92,6 +93,11 @@ def fenced_cells(info: str, body: str, src: Path) -> list[Cell] | None:
     return None
 
 
+def prose_text(lines: list[str]) -> str:
+    """The prose gathered so far, without surrounding blank lines."""
+    return "\n".join(lines).strip("\n")
+
+
 def chapter_cells(markdown: str, src: Path) -> list[Cell]:
     """Split a chapter into markdown and code cells, in page order."""
     lines = flatten_blocks(COMMENT.sub("", markdown).splitlines())
@@ -99,7 +105,7 @@ def chapter_cells(markdown: str, src: Path) -> list[Cell]:
     prose: list[str] = []
 
     def flush() -> None:
-        text = "\n".join(prose).strip("\n")
+        text = prose_text(prose)
         if text:
             cells.append(Cell("markdown", CHAPTER_LINK.sub(r"](\g<page>.ipynb\g<anchor>)", text)))
         prose.clear()
@@ -109,8 +115,11 @@ def chapter_cells(markdown: str, src: Path) -> list[Cell]:
         fence = FENCE.match(lines[i])
         if fence:
             end = next(j for j in range(i + 1, len(lines)) if lines[j].strip() == fence["fence"])
-            code = fenced_cells(fence["info"].strip(), "\n".join(lines[i + 1 : end]) + "\n", src)
-            if code is None:
+            info, body = fence["info"].strip(), "\n".join(lines[i + 1 : end]) + "\n"
+            code = fenced_cells(info, body, src)
+            if info == OUTPUT_INFO and cells and cells[-1].kind == "code" and not prose_text(prose):
+                cells[-1].output = body  # the printed output of the code cell just before
+            elif code is None:
                 prose.extend(lines[i : end + 1])
             else:
                 flush()

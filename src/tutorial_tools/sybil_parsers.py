@@ -1,7 +1,14 @@
-"""Sybil parsers for the chapters: `pycon` console sessions and fences embedding src/ sections."""
+"""Sybil parsers for the chapters: `pycon` console sessions and fences embedding src/ sections.
 
+An embedding fence may be followed by an output fence, ```` ```text title="Output" ````, which
+shows what the embedded code prints: the doc tests run the code and compare, exactly.
+"""
+
+import contextlib
+import io
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sybil import Document, Example, Region
@@ -15,6 +22,8 @@ from tutorial_tools.snippets import expand_embeds
 PYCON_INFO = re.compile(r"(?P<language>pycon)(?:[ \t][^\n]*)?$\n", re.MULTILINE)
 # ```python title="...": the fences that embed src/ sections
 PYTHON_INFO = re.compile(r"(?P<language>python|py)(?:[ \t][^\n]*)?$\n", re.MULTILINE)
+# ```text title="Output": what the embedding fence just before it prints
+OUTPUT_INFO = re.compile(r'(?P<language>text)[ \t]+title="Output"[ \t]*$\n', re.MULTILINE)
 
 
 class PyconParser:
@@ -36,26 +45,72 @@ class PyconParser:
                 yield region
 
 
+@dataclass
+class Output:
+    """An output fence: the text it shows and where that text lies in the document."""
+
+    text: str  # the fence's body, without its indentation
+    start: int  # offset of the body's first line in the document
+    end: int  # offset just after the body's last newline
+    indent: str  # the fence's indentation (inside an admonition, for example)
+
+
+@dataclass
+class Embed:
+    """The code an embedding fence shows, and the output fence that follows it, if any."""
+
+    code: str
+    output: Output | None
+
+    def run(self, namespace: dict, name: str) -> str:
+        """Execute the code in `namespace`, as a reader who pastes it would; return its stdout."""
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(self.code, name, "exec"), namespace)  # noqa: S102 (running it is the point)
+        return printed.getvalue()
+
+
+def output_after(document: Document, end: int, outputs: list[Region]) -> Output | None:
+    """The output fence that follows offset `end` with only blank lines between, if any."""
+    for region in outputs:
+        if region.start >= end and not document.text[end : region.start].strip():
+            source = region.lexemes["source"]
+            start = region.start + source.offset
+            body_end = document.text.rfind("\n", start - 1, region.end) + 1
+            indent = document.text[region.start : document.text.index("`", region.start)]
+            return Output(str(source), start, max(body_end, start), indent)
+    return None
+
+
 class SnippetParser:
-    """Execute fences whose lines are `--8<-- "file.py:section"` embeds, read from `base`."""
+    """Execute fences whose lines are `--8<-- "file.py:section"` embeds, read from `base`, and
+    compare what they print with the output fence after them."""
 
     def __init__(self, base: Path) -> None:
         """Read embedded sections from `base`, the folder snippets' base_path names."""
         self.base = Path(base)
-        self.lexer = RawFencedCodeBlockLexer(
-            info_pattern=PYTHON_INFO, mapping={"language": "arguments", "source": "source"}
-        )
+        mapping = {"language": "arguments", "source": "source"}
+        self.lexer = RawFencedCodeBlockLexer(info_pattern=PYTHON_INFO, mapping=mapping)
+        self.output_lexer = RawFencedCodeBlockLexer(info_pattern=OUTPUT_INFO, mapping=mapping)
 
     def __call__(self, document: Document) -> Iterable[Region]:
         """Yield a region for every fence made only of embed lines."""
+        outputs = list(self.output_lexer(document))
         for region in self.lexer(document):
             code = expand_embeds(region.lexemes["source"], self.base)
             if code is not None:
-                region.parsed = code
+                region.parsed = Embed(code, output_after(document, region.end, outputs))
                 region.evaluator = self.evaluate
                 yield region
 
-    def evaluate(self, example: Example) -> None:
-        """Run the embedded source in the page's namespace, as a reader who pastes it would."""
-        code = compile(example.parsed, f"{example.path}:{example.line}", "exec")
-        exec(code, example.namespace)  # noqa: S102 (running the page's code is the point)
+    def evaluate(self, example: Example) -> str | None:
+        """Run the embedded source in the page's namespace; a difference from its output fence
+        (or printing with no output fence) is the failure Sybil reports."""
+        embed: Embed = example.parsed
+        printed = embed.run(example.namespace, f"{example.path}:{example.line}")
+        expected = embed.output.text if embed.output else ""
+        if printed == expected:
+            return None
+        if embed.output is None:
+            return f"the embedded code printed, but no Output fence follows it:\n{printed}"
+        return f"Expected output:\n{expected}\nGot:\n{printed}"

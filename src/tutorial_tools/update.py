@@ -1,4 +1,4 @@
-"""Update mode: rewrite the expected output of every console example from a real run.
+"""Update mode: rewrite the expected outputs (console examples, Output fences) from a real run.
 
 Run it from the repository root after changing `src/` on purpose:
 
@@ -23,7 +23,7 @@ from pathlib import Path
 from sybil import Example, Sybil
 from sybil.parsers.markdown import PythonCodeBlockParser
 
-from tutorial_tools.sybil_parsers import PyconParser, SnippetParser
+from tutorial_tools.sybil_parsers import Embed, Output, PyconParser, SnippetParser
 
 # doctest's own header line for an expected exception
 TRACEBACK_HEADER = "Traceback (most recent call last):\n"
@@ -100,10 +100,20 @@ def replace_output(text: str, start: int, example: doctest.Example, got: str) ->
     return text[:want_start] + new + text[want_end:]
 
 
+def replace_fence_body(text: str, output: Output, printed: str) -> str:
+    """Swap an Output fence's body for what the embedded code printed, at the fence's indent."""
+    lines = printed.splitlines(keepends=True)
+    new = "".join(output.indent + line if line.strip() else line for line in lines)
+    return text[: output.start] + new + text[output.end :]
+
+
 def failure(example: Example, error: Exception) -> str:
     """`line: the check's first source line: ErrorType: message` for the report."""
     parsed = example.parsed
-    source = (parsed.source if isinstance(parsed, doctest.Example) else str(parsed)).splitlines()
+    if isinstance(parsed, doctest.Example):
+        source = parsed.source.splitlines()
+    else:
+        source = (parsed.code if isinstance(parsed, Embed) else str(parsed)).splitlines()
     first = source[0] if source else ""
     return f"{example.line}: {first}: {type(error).__name__}: {error}".rstrip(": ")
 
@@ -115,6 +125,16 @@ def update_file(path: Path, src: Path) -> Report:
     report, edits = Report(path), []
     for example in document:
         parsed = example.region.parsed
+        if isinstance(parsed, Embed) and parsed.output is not None:  # an embed and its Output
+            try:
+                printed = parsed.run(example.namespace, f"{path}:{example.line}")
+            except Exception as error:  # noqa: BLE001 (reported, not raised)
+                report.broken.append(failure(example, error))
+                continue
+            if printed != parsed.output.text:
+                edits.append((example.region, parsed.output, printed))
+                report.changed.append(example.line)
+            continue
         if not isinstance(parsed, doctest.Example):  # an embedded section or a hidden check
             try:
                 example.evaluate()
@@ -138,7 +158,10 @@ def update_file(path: Path, src: Path) -> Report:
 def write(path: Path, text: str, edits: list) -> None:
     """Apply the edits back to front (so earlier offsets stay valid), keeping line endings."""
     for region, parsed, output in reversed(edits):
-        text = replace_output(text, region.start, parsed, output)
+        if isinstance(parsed, Output):
+            text = replace_fence_body(text, parsed, output)
+        else:
+            text = replace_output(text, region.start, parsed, output)
     newline = "\r\n" if b"\r\n" in path.read_bytes() else "\n"
     path.write_text(text, encoding="utf-8", newline=newline)
 
