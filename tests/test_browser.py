@@ -267,6 +267,84 @@ def test_code_blocks_keep_their_height_before_they_render(tab: Tab, pages: list[
     assert not wrong, "\n".join(wrong)
 
 
+PHONE = {"width": 390, "height": 844}  # a phone held upright
+# What overflows sideways on a phone: the page itself, and any formula or code block that does
+# not scroll inside its own box.
+PHONE_OVERFLOW_JS = """() => {
+  const problems = [];
+  const page = document.documentElement;
+  if (page.scrollWidth > innerWidth) problems.push(`page ${page.scrollWidth}px wide`);
+  for (const box of document.querySelectorAll(".katex-display, pre > code, .highlight-ipynb")) {
+    const scrolls = ["auto", "scroll"].includes(getComputedStyle(box).overflowX);
+    if (box.scrollWidth > box.clientWidth + 1 && !scrolls) {
+      problems.push(`${box.className || box.tagName} overflows: ${box.textContent.slice(0, 40)}`);
+    }
+    if (box.getBoundingClientRect().right > innerWidth + 1) {
+      problems.push(`${box.className || box.tagName} sticks out: ${box.textContent.slice(0, 40)}`);
+    }
+  }
+  return problems;
+}"""
+
+
+def test_no_page_scrolls_sideways_on_a_phone(tab: Tab, pages: list[str]) -> None:
+    """At 390 px the page never scrolls sideways: formulas and code scroll inside their boxes."""
+    tab.page.set_viewport_size(PHONE)
+    problems, wide = [], 0
+    for path in pages:
+        tab.open(path)
+        tab.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        problems += [f"{path}: {problem}" for problem in tab.page.evaluate(PHONE_OVERFLOW_JS)]
+        wide += tab.page.evaluate(
+            "[...document.querySelectorAll('pre > code')].filter(c => c.scrollWidth > c.clientWidth)"
+            ".length"
+        )
+    assert wide > 10, "no code block is wider than a phone: is the viewport a phone's?"
+    assert not problems, "\n".join(problems)
+
+
+# Text in a code block that lies under the block's copy button, once Material has mounted it.
+COVERED_CODE_JS = """() => [...document.querySelectorAll("article pre")].flatMap((pre, index) => {
+  const button = pre.querySelector(".md-code__button, .md-clipboard");
+  if (!button || !button.getClientRects().length) return [];
+  const b = button.getBoundingClientRect();
+  const walker = document.createTreeWalker(pre.querySelector("code"), NodeFilter.SHOW_TEXT);
+  const covered = [];
+  while (walker.nextNode()) {
+    if (!walker.currentNode.data.trim()) continue;
+    const range = document.createRange();
+    range.selectNodeContents(walker.currentNode);
+    for (const r of range.getClientRects()) {
+      if (r.right > b.left && r.left < b.right && r.bottom > b.top && r.top < b.bottom) {
+        covered.push(`block ${index}: ${walker.currentNode.data.trim()}`);
+      }
+    }
+  }
+  return covered.slice(0, 1);
+})"""
+
+
+def test_no_copy_button_covers_code_on_a_phone(
+    browser: "playwright_api.Browser", base_url: str, pages: list[str]
+) -> None:
+    """On a touch screen the copy button always shows; no line of code runs under it."""
+    tab = new_tab(browser, base_url, has_touch=True, is_mobile=True)
+    tab.page.set_viewport_size(PHONE)
+    covered, buttons = [], 0
+    for path in pages:
+        tab.open(path)
+        tab.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        blocks = tab.page.locator("article pre")
+        for index in range(blocks.count()):  # Material mounts a block once it is in view
+            blocks.nth(index).scroll_into_view_if_needed()
+        tab.page.wait_for_timeout(200)
+        buttons += tab.page.locator("article pre .md-code__button").count()
+        covered += [f"{path} {text}" for text in tab.page.evaluate(COVERED_CODE_JS)]
+    tab.page.context.close()
+    assert buttons > 20, "no copy buttons mounted"
+    assert not covered, "\n".join(covered)
+
+
 # The code blocks in the chapters' recaps (<details>): laid out or not, wider than the block,
 # focusable (Material's tabindex="0", so keyboard users can scroll them sideways).
 RECAP_BLOCKS_JS = """() => [...document.querySelectorAll("article details pre > code")].map(code => ({

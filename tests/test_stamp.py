@@ -55,7 +55,7 @@ def test_a_passing_record_for_the_current_chapter_is_shown(tmp_path: Path) -> No
     import torch
 
     stamp = stamp_markdown(found, reason)
-    assert stamp.startswith('??? success "Verified 20')
+    assert stamp.startswith('??? success stamp "Verified 20')
     assert f"torch {torch.__version__}" in stamp and f"Python {sys.version.split()[0]}" in stamp
     assert "CPU" in stamp and "2 examples passed, 1 skipped" in stamp
 

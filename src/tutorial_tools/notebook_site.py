@@ -167,6 +167,9 @@ def notebook_toc(content: str) -> list[dict]:
 
 def finish_notebook_page(content: str, page: Page, config: MkDocsConfig) -> str:
     """Clean a notebook page's HTML, rebuild its table of contents, keep it out of search."""
+    chapter_name = Path(page.file.src_uri).stem
+    download = page.url + f"{chapter_name}.ipynb"  # where include_source copies it
+    page.meta["notebook"] = {"download": download, "colab": colab_url(config, chapter_name)}
     content = clean_notebook_html(content)
     content = purge_styles(content, Path(config.config_file_path).parent / CACHE / "css")
     chapter = Path(config.docs_dir) / f"{Path(page.file.src_uri).stem}.md"

@@ -126,7 +126,9 @@ def stamp_markdown(records: list[Record], reason: str | None) -> str:
         "    |---|---|---|---|---|---|",
     ]
     intro = "    Every example on this page ran and its output matched, in each of these runs:"
-    return f'??? success "{html.escape(title)}"\n\n{intro}\n\n' + "\n".join(table + rows) + "\n"
+    # `stamp`: one quiet line under the title (docs/stylesheets/extra.css); the lesson comes first
+    head = f'??? success stamp "{html.escape(title)}"'
+    return f"{head}\n\n{intro}\n\n" + "\n".join(table + rows) + "\n"
 
 
 def add_stamp(markdown: str, chapter: Path, root: Path) -> str:
