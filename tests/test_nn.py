@@ -281,7 +281,8 @@ def test_three_features_train_with_the_same_loop_to_least_squares(seed: int) -> 
 
 
 def test_a_one_feature_model_names_the_shapes_it_cannot_multiply() -> None:
-    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(8x3 and 1x1\)"):
+    shapes = r"mat1 and mat2 shapes cannot be multiplied \(8x3 and 1x1\)"
+    with pytest.raises(RuntimeError, match=shapes):
         nn.Linear(1, 1)(torch.ones(8, 3))
 
 
