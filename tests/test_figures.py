@@ -139,14 +139,14 @@ def test_surface_path_is_the_printed_descent_and_minimum(training: dict) -> None
 
 
 def test_batch_curves_are_every_step_of_both_runs_of_section_8_5(nn: dict) -> None:
-    """One curve is the full-batch run's loss at each of its 200 steps, the other the minibatch
+    """One curve is the full-batch run's loss at each of its 100 steps, the other the minibatch
     run's; both runs end at the parameters the chapter prints."""
     markdown = (DOCS / "nn.md").read_text(encoding="utf-8")
     mini, full = nn["batch_curves"].axes[0].lines  # the smooth curve drawn on top
     assert full.get_label() == "full batch: 1,000 points a step"
     assert mini.get_label() == "minibatches: 50 points a step"
-    assert list(full.get_ydata()) == nn["full_losses"] and len(nn["full_losses"]) == 200
-    assert list(mini.get_ydata()) == nn["mini_losses"] and len(nn["mini_losses"]) == 200
+    assert list(full.get_ydata()) == nn["full_losses"] and len(nn["full_losses"]) == 100
+    assert list(mini.get_ydata()) == nn["mini_losses"] and len(nn["mini_losses"]) == 100
     for name in ("full", "mini"):
         model = nn[name]
         shown = f"W={model.weight.item():.4f}, b={model.bias.item():.4f}"
