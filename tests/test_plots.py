@@ -9,7 +9,14 @@ import pytest
 import torch
 
 from linreg import mse_loss
-from linreg.plots import loss_surface, plot_descent, plot_fit, plot_gradient, plot_losses
+from linreg.plots import (
+    loss_surface,
+    plot_descent,
+    plot_fit,
+    plot_gradient,
+    plot_losses,
+    plot_steps,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -85,3 +92,14 @@ def test_plot_descent_draws_the_path_and_the_minimum() -> None:
     assert (start.get_xdata()[0], start.get_ydata()[0]) == path[0]
     assert (minimum.get_xdata()[0], minimum.get_ydata()[0]) == (2.0, 1.0)
     assert ax.collections, "the contours are drawn"
+
+
+def test_plot_steps_plots_every_step_of_each_run() -> None:
+    """One line per run, labelled, one point per step with the exact value, on a log scale."""
+    runs = {"full": [3.0, 2.0, 1.0], "mini": [3.5, 1.5, 2.5]}
+    ax = plot_steps(runs).axes[0]
+    assert [line.get_label() for line in ax.lines] == ["full", "mini"]
+    assert list(ax.lines[1].get_xdata()) == [0, 1, 2]
+    assert list(ax.lines[0].get_ydata()) == runs["full"]
+    assert list(ax.lines[1].get_ydata()) == runs["mini"]
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "step"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ["model", "loss", "training"]
+CHAPTERS = ["model", "loss", "training", "nn"]
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ import ast
 import doctest
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from tutorial_tools.sybil_parsers import Embed, PyconParser, SnippetParser
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS, SRC = ROOT / "docs", ROOT / "src"
-CHAPTERS = ["model.md", "loss.md", "training.md"]
+CHAPTERS = ["model.md", "loss.md", "training.md", "nn.md"]
 
 
 def parsers(src: Path = SRC) -> list:
@@ -26,8 +27,12 @@ def parsers(src: Path = SRC) -> list:
 
 def run_document(path: Path, src: Path = SRC) -> None:
     """Evaluate every example of one Markdown file in order; raise at the first failure."""
-    for example in Sybil(parsers(src)).parse(path):
-        example.evaluate()
+    try:
+        for example in Sybil(parsers(src)).parse(path):
+            example.evaluate()
+    finally:  # the figures' examples run here too: close what they drew
+        if "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close("all")
 
 
 def test_read_section_drops_markers_and_dedents(tmp_path: Path) -> None:
@@ -88,6 +93,7 @@ MINIMUM_EXAMPLES = {
     "model.md": 28,
     "loss.md": 28,
     "training.md": 48,
+    "nn.md": 125,
     "notebooks.md": 0,  # a list of links
 }
 
@@ -169,6 +175,15 @@ ARITHMETIC_BUGS = [
     ("linreg/training.py", "b -= learning_rate * b.grad", "b -= learning_rate * b.grad * 1.001",
      "training.md"),
     ("linreg/training.py", "torch.ones(len(X), 1)", "torch.ones(len(X), 1) * 2", "training.md"),
+    ("linreg/nn.py", "        optimizer.zero_grad()  # 5.", "        # 5.", "nn.md"),  # no reset
+    ("linreg/nn.py", "model.bias.copy_(b)", "model.bias.copy_(b * 1.001)", "nn.md"),
+    ("linreg/nn.py", "losses.append(loss.item())\n    return losses\n\n\n# --8<-- [end:fit]",
+     "losses.append(loss.item() * 1.001)\n    return losses\n\n\n# --8<-- [end:fit]", "nn.md"),
+    ("linreg/nn.py", "loss = loss_fn(y_hat, y_batch)", "loss = loss_fn(y_hat, y_batch) * 1.01",
+     "nn.md"),
+    ("linreg/nn.py", "[[2.0], [-3.0], [0.5]]", "[[2.0], [-3.0], [0.51]]", "nn.md"),
+    ("linreg/nn.py", "noise = torch.randn(n, 1) * 0.1", "noise = torch.randn(n, 1) * 0.2",
+     "nn.md"),
 ]
 
 

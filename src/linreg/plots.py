@@ -1,4 +1,4 @@
-"""Figures for chapters 5 to 7: fitted lines, loss curves, the loss surface."""
+"""Figures for chapters 5 to 8: fitted lines, loss curves, the loss surface."""
 
 # --8<-- [start:imports]
 import matplotlib.pyplot as plt
@@ -108,3 +108,17 @@ def plot_descent(X, y, path, W_ls, b_ls):
 
 
 # --8<-- [end:plot_descent]
+
+
+# --8<-- [start:plot_steps]
+def plot_steps(curves: dict[str, list[float]]):
+    """Each run's loss per step (one update), on a log scale."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for label, losses in curves.items():
+        ax.plot(range(len(losses)), losses, label=label, lw=1)
+    ax.set(xlabel="step", ylabel="loss (log scale)", yscale="log")
+    ax.legend()
+    return fig
+
+
+# --8<-- [end:plot_steps]

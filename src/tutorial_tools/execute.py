@@ -12,7 +12,6 @@ in a kernel of its own and checks it prints the same.)
 import asyncio
 import hashlib
 import importlib.metadata
-import math
 import os
 import platform
 import shutil
@@ -183,9 +182,12 @@ async def stop_kernel(kernel: Kernel) -> None:
 
 
 def lanes(chapters: list[str], kernels: int) -> list[list[str]]:
-    """Split the chapters, in page order, into at most `kernels` runs of near-equal length."""
-    size = math.ceil(len(chapters) / kernels) if chapters else 1
-    return [chapters[i : i + size] for i in range(0, len(chapters), size)]
+    """Split the chapters, in page order, into min(kernels, chapters) runs whose lengths differ
+    by one at most (4 chapters in 3 kernels: 2, 1, 1)."""
+    count = min(kernels, len(chapters))
+    size, longer = divmod(len(chapters), count) if count else (0, 0)
+    ends = [(i + 1) * size + min(i + 1, longer) for i in range(count)]
+    return [chapters[start:end] for start, end in zip([0, *ends], ends)]
 
 
 def evict_older_runs(cache: Path, chapter: str, folder: Path) -> None:
