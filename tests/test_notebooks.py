@@ -122,6 +122,26 @@ def test_a_solution_box_becomes_a_folded_heading_with_its_cells_under_it() -> No
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
+def test_each_solution_of_a_chapter_is_a_folded_heading_in_its_notebook(chapter: str) -> None:
+    """One folded heading per solution box, each followed by at least one code cell before the
+    next heading."""
+    markdown = (DOCS / f"{chapter}.md").read_text(encoding="utf-8")
+    notebook = json.loads(notebook_path(DOCS, chapter).read_text(encoding="utf-8"))
+    cells = notebook["cells"]
+    headings = [i for i, c in enumerate(cells) if "".join(c["source"]) == SOLUTION_HEADING]
+    assert len(headings) == markdown.count('\n??? success "Solution"\n') >= 3
+    assert notebook["metadata"]["colab"]["collapsed_sections"] == [cells[i]["id"] for i in headings]
+    for i in headings:
+        assert cells[i]["metadata"]["jp-MarkdownHeadingCollapsed"] is True
+        under = []
+        for cell in cells[i + 1 :]:
+            if cell["cell_type"] == "markdown" and "".join(cell["source"]).startswith("#"):
+                break
+            under.append(cell["cell_type"])
+        assert "code" in under, (chapter, i)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_notebook_never_imports_the_project(chapter: str) -> None:
     """A notebook needs only torch (and matplotlib where it plots): the code is in its cells."""
     notebook = json.loads(notebook_path(DOCS, chapter).read_text(encoding="utf-8"))
