@@ -594,3 +594,47 @@ def test_pages_link_to_their_source_for_editing(tab: Tab) -> None:
     tab.open("/model/")
     href = tab.page.locator("a.md-content__button[href*='/edit/']").get_attribute("href")
     assert href.startswith("https://github.com/") and href.endswith("/edit/main/docs/model.md")
+
+
+def test_solutions_open_on_demand_and_copy_runnable_code(tab: Tab, pages: list[str]) -> None:
+    """On every chapter each exercise's solution is closed until the reader opens it. Opened (the
+    first one here), its code shows, and each console example's copy button copies its code
+    alone, which compiles."""
+    from tutorial_tools.notebooks import CHAPTERS
+
+    chapters = [path for path in pages if path.strip("/") in CHAPTERS]
+    assert len(chapters) == len(CHAPTERS), pages
+    problems = []
+    for path in chapters:
+        tab.open(path)
+        title = tab.page.locator("summary", has_text=re.compile(r"^\s*Solution\s*$"))
+        solutions = tab.page.locator("article details.success").filter(has=title)
+        assert solutions.count() >= 3, path
+        assert solutions.evaluate_all("ds => ds.every(d => !d.open)"), f"{path}: one is open"
+        solution = solutions.first
+        blocks = solution.locator("div.language-pycon")
+        assert blocks.count() >= 1 and not blocks.first.is_visible(), path
+        solution.locator("summary").click()
+        for i in range(blocks.count()):
+            block = blocks.nth(i)
+            block.scroll_into_view_if_needed()
+            assert block.is_visible(), f"{path}: solution code {i + 1} stays hidden once opened"
+            expected = console_code(block.locator("code").text_content())
+            copied = copy_block(tab, block)
+            if copied.strip() != expected.strip():
+                problems.append(f"{path} solution code {i + 1} copied {copied!r}")
+            try:
+                compile(copied, f"{path} solution code {i + 1}", "exec")
+            except SyntaxError as error:
+                problems.append(f"{path} solution code {i + 1} does not compile: {error}")
+    assert not problems, "\n".join(problems)
+
+
+def test_search_finds_an_exercise(tab: Tab) -> None:
+    """Searching an exercise's words lists the exercise itself, linked to its heading."""
+    tab.open("/")
+    tab.page.locator("input.md-search__input").press_sequentially("fastest learning rate")
+    results = tab.page.locator(".md-search-result__item a")
+    results.first.wait_for()
+    links = results.evaluate_all("as => as.map(a => a.pathname + a.hash)")
+    assert "/training/#exercise-74-the-fastest-learning-rate" in links, links

@@ -11,12 +11,15 @@ from tutorial_tools import execute
 from tutorial_tools.figures import figure_names
 from tutorial_tools.notebooks import (
     CHAPTERS,
+    FOLDED,
+    SOLUTION_HEADING,
     chapter_cells,
     chapter_notebook,
     console_cells,
     main,
     notebook_path,
     stale_notebooks,
+    to_notebook,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +90,55 @@ def test_chapter_markdown_becomes_cells() -> None:
     assert cells[0].source == "# Title\n\nSee [chapter 6](loss.ipynb#61-x).\n\n**The checks**"
     assert cells[1].source.startswith("def forward(")
     assert cells[2].source == "```bash\nls\n```"
+
+
+def test_a_solution_box_becomes_a_folded_heading_with_its_cells_under_it() -> None:
+    """Jupyter and Colab fold what follows a heading, up to the next exercise: the box's title
+    is a heading cell of its own, marked folded for both; its prose and code follow, without
+    its hidden checks; other boxes still unwrap to a bold title."""
+    markdown = (
+        "### Exercise 1.1: Add\n\nPredict `1 + 1`.\n\n"
+        '??? success "Solution"\n\n    Run it:\n\n    ```pycon\n    >>> 1 + 1\n    2\n    ```\n\n'
+        "    <!-- invisible-code-block: python\n    assert 1 + 1 == 2\n    -->\n\n"
+        "    It is 2.\n\n"
+        '### Exercise 1.2: More\n\n??? note "A hint"\n\n    Think.\n'
+    )
+    cells = chapter_cells(markdown, SRC)
+    assert [(c.kind, c.source) for c in cells] == [
+        ("markdown", "### Exercise 1.1: Add\n\nPredict `1 + 1`."),
+        ("markdown", SOLUTION_HEADING),
+        ("markdown", "Run it:"),
+        ("code", "1 + 1"),
+        ("markdown", "It is 2."),
+        ("markdown", "### Exercise 1.2: More\n\n**A hint**\n\n\nThink."),
+    ]
+    assert SOLUTION_HEADING == "#### Solution"
+    assert [c.metadata for c in cells] == [{}, FOLDED, {}, {}, {}, {}]
+    notebook = to_notebook(cells, "ch")
+    heading = notebook["cells"][1]
+    assert heading["metadata"] == {"jp-MarkdownHeadingCollapsed": True, "id": heading["id"]}
+    assert notebook["metadata"]["colab"] == {"collapsed_sections": [heading["id"]]}
+    assert "colab" not in to_notebook(cells[:1], "ch")["metadata"]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_each_solution_of_a_chapter_is_a_folded_heading_in_its_notebook(chapter: str) -> None:
+    """One folded heading per solution box, each followed by at least one code cell before the
+    next heading."""
+    markdown = (DOCS / f"{chapter}.md").read_text(encoding="utf-8")
+    notebook = json.loads(notebook_path(DOCS, chapter).read_text(encoding="utf-8"))
+    cells = notebook["cells"]
+    headings = [i for i, c in enumerate(cells) if "".join(c["source"]) == SOLUTION_HEADING]
+    assert len(headings) == markdown.count('\n??? success "Solution"\n') >= 3
+    assert notebook["metadata"]["colab"]["collapsed_sections"] == [cells[i]["id"] for i in headings]
+    for i in headings:
+        assert cells[i]["metadata"]["jp-MarkdownHeadingCollapsed"] is True
+        under = []
+        for cell in cells[i + 1 :]:
+            if cell["cell_type"] == "markdown" and "".join(cell["source"]).startswith("#"):
+                break
+            under.append(cell["cell_type"])
+        assert "code" in under, (chapter, i)
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)

@@ -1,5 +1,7 @@
 """The whole site builds with `mkdocs build --strict`, so a broken page fails the tests."""
 
+import html
+import json
 import os
 import re
 import subprocess
@@ -84,3 +86,25 @@ def test_a_missing_snippet_section_fails_the_build(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "no_such_section" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_search_finds_every_exercise_and_its_solution(site: Path, chapter: str) -> None:
+    """Search indexes each exercise as a section of its chapter, under its heading, with the
+    code of its solution, although the solution's box is closed."""
+    from tutorial_tools.exercises import exercises
+
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    sections = {
+        re.sub(r"<[^>]+>", "", doc["title"]): doc["text"]
+        for doc in index["docs"]
+        if doc["location"].startswith(f"{chapter}/#exercise-")
+    }
+    markdown = (ROOT / "docs" / f"{chapter}.md").read_text(encoding="utf-8")
+    found = exercises(markdown)
+    assert len(found) >= 3
+    for exercise in found:
+        title = f"Exercise {exercise.number}: {exercise.title.replace('`', '')}"
+        assert title in sections, (title, list(sections))
+        first_code = next(line for line in exercise.solution if ">>> " in line).strip()
+        assert html.escape(first_code, quote=False) in sections[title]

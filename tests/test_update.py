@@ -211,3 +211,34 @@ def test_output_fences_are_rewritten_at_their_indent(tmp_path: Path) -> None:
     expected = expected.replace("row 1: 2", "row 1: 3").replace("row 2: 4", "row 2: 6")
     assert path.read_text() == expected
     assert update_file(path, tmp_path / "src").changed == []  # a second run changes nothing
+
+
+SOLUTION_CHAPTER = """\
+# A chapter
+
+??? success "Solution"
+
+    ```pycon
+    >>> x = 3
+    >>> for i in range(2):
+    ...     print(i * x)
+    0
+    3
+    >>> x + 1
+    4
+    ```
+"""
+
+
+def test_later_examples_of_an_indented_fence_are_rewritten_in_place(tmp_path: Path) -> None:
+    """In a solution box, the second and third examples' outputs are rewritten, not the lines
+    before them (their source lines stay)."""
+    path = tmp_path / "chapter.md"
+    path.write_text(SOLUTION_CHAPTER.replace(">>> x = 3", ">>> x = 5"))
+    old = path.read_text()
+    report = update_file(path, tmp_path)
+    assert report.changed == [7, 11] and not report.broken
+    assert changed_lines(old, path.read_text()) == [
+        (10, "    3\n", "    5\n"),
+        (12, "    4\n", "    6\n"),
+    ]

@@ -10,7 +10,7 @@ import json
 import re
 import sys
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutorial_tools.snippets import expand_embeds
@@ -20,8 +20,17 @@ NOTEBOOK_DIR = "notebooks"  # under docs/
 
 FENCE = re.compile(r"^(?P<fence>`{3,})(?P<info>[^`\n]*)$")
 # Material's collapsible blocks, admonitions and tabs: ??? info "Title", !!! note, === "Tab"
-BLOCK = re.compile(r'^(?P<indent> *)(?:\?\?\?\+?|!!!|===)(?: +[\w-]+)?(?: +"(?P<title>[^"]*)")? *$')
-COMMENT = re.compile(r"^<!--.*?-->[ \t]*\n?", re.DOTALL | re.MULTILINE)  # hidden checks, directives
+BLOCK = re.compile(
+    r'^(?P<indent> *)(?:\?\?\?\+?|!!!|===)(?: +(?P<kind>[\w-]+))?(?: +"(?P<title>[^"]*)")? *$'
+)
+# Hidden checks and directives, also indented inside a box
+COMMENT = re.compile(r"^[ \t]*<!--.*?-->[ \t]*\n?", re.DOTALL | re.MULTILINE)
+# An exercise's solution box, ??? success "Solution", becomes a heading of its own: Jupyter and
+# Colab fold the cells under a heading (one level below the exercises' ### headings).
+SOLUTION_BOX = ("success", "Solution")
+SOLUTION_HEADING = "#### Solution"
+# Opened folded: JupyterLab (3.1+, Notebook 7) reads the cell's flag, Colab its list of cell ids.
+FOLDED = {"jp-MarkdownHeadingCollapsed": True}
 FIGURE = re.compile(r"^!\[[^\]]*\]\(figures/[^)]+\)(\{[^}]*\})?$")  # drawn by a code cell instead
 CHAPTER_LINK = re.compile(r"\]\((?P<page>[\w-]+)\.md(?P<anchor>#[^)]*)?\)")
 OUTPUT_INFO = 'text title="Output"'  # what the embedded code before it prints
@@ -34,10 +43,12 @@ class Cell:
     kind: str  # "markdown" or "code"
     source: str
     output: str = ""  # stdout plus the displayed value, as the chapter's console shows them
+    metadata: dict = field(default_factory=dict)  # FOLDED for a solution's heading
 
 
 def flatten_blocks(lines: list[str]) -> list[str]:
-    """Unwrap `??? info "Title"` blocks: a bold title line, then their content dedented."""
+    """Unwrap `??? info "Title"` blocks: a bold title line (a solution: SOLUTION_HEADING), then
+    their content dedented."""
     out, i = [], 0
     while i < len(lines):
         block = BLOCK.match(lines[i])
@@ -50,7 +61,9 @@ def flatten_blocks(lines: list[str]) -> list[str]:
         while i < len(lines) and (not lines[i].strip() or lines[i].startswith(inner)):
             body.append(lines[i][len(inner) :] if lines[i].strip() else "")
             i += 1
-        if block["title"]:
+        if (block["kind"], block["title"]) == SOLUTION_BOX:
+            out += [SOLUTION_HEADING, ""]
+        elif block["title"]:
             out += [f"**{block['title']}**", ""]
         out += flatten_blocks(body)
     return out
@@ -128,6 +141,10 @@ def chapter_cells(markdown: str, src: Path) -> list[Cell]:
             continue
         if lines[i].startswith("#") and prose:  # one markdown cell per section
             flush()
+        if lines[i] == SOLUTION_HEADING:  # a cell of its own, so that its cells fold under it
+            cells.append(Cell("markdown", lines[i], metadata=dict(FOLDED)))
+            i += 1
+            continue
         if not FIGURE.match(lines[i].strip()):
             prose.append(lines[i])
         i += 1
@@ -137,9 +154,12 @@ def chapter_cells(markdown: str, src: Path) -> list[Cell]:
 
 def to_notebook(cells: list[Cell], chapter: str) -> dict:
     """An nbformat 4.5 notebook (a plain dict) holding `cells`, with no outputs."""
-    nb_cells = []
+    nb_cells, folded = [], []
     for n, cell in enumerate(cells):
-        nb_cell = {"cell_type": cell.kind, "id": f"{chapter}-{n}", "metadata": {}}
+        nb_cell = {"cell_type": cell.kind, "id": f"{chapter}-{n}", "metadata": dict(cell.metadata)}
+        if cell.metadata == FOLDED:
+            nb_cell["metadata"]["id"] = nb_cell["id"]  # the id Colab's collapsed_sections names
+            folded.append(nb_cell["id"])
         nb_cell["source"] = cell.source.splitlines(keepends=True)
         if cell.kind == "code":
             nb_cell |= {"execution_count": None, "outputs": []}
@@ -149,6 +169,8 @@ def to_notebook(cells: list[Cell], chapter: str) -> dict:
         "language_info": {"name": "python"},
         "linreg": {"generated_from": f"docs/{chapter}.md"},
     }
+    if folded:
+        metadata["colab"] = {"collapsed_sections": folded}
     return {"cells": nb_cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
 
 

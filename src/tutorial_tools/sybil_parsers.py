@@ -4,6 +4,7 @@ An embedding fence may be followed by an output fence, ```` ```text title="Outpu
 shows what the embedded code prints: the doc tests run the code and compare, exactly.
 """
 
+import bisect
 import contextlib
 import io
 import re
@@ -11,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sybil import Document, Example, Region
+from sybil import Document, Example, Lexeme, Region
 from sybil.evaluators.doctest import DocTestEvaluator
 from sybil.parsers.abstract.doctest import DocTestStringParser
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
@@ -40,9 +41,35 @@ class PyconParser:
         """Yield one region per `>>>` example, positioned in the Markdown file."""
         for lexed in self.lexer(document):
             source = lexed.lexemes["source"]
+            place = in_document(document.text, lexed.start + source.offset, source)
             for region in self.doctest_parser(source, document.path):
-                region.adjust(lexed, source)
+                region.start, region.end = place(region.start), place(region.end)
                 yield region
+
+
+def in_document(text: str, first: int, source: Lexeme):
+    """Map offsets in a fence's source to offsets in the document, where the source's first
+    line starts at `first`.
+
+    Sybil's `Region.adjust` adds a fixed offset, but the lexer strips the fence's indentation
+    (4 spaces inside an admonition) from every line, so in an indented fence every example after
+    the first would land that many characters early per line, often on the line before: wrong
+    line numbers in failures, and update mode rewriting the wrong lines."""
+    source_starts = [0] + [i + 1 for i, char in enumerate(source) if char == "\n"]
+    text_starts = [first]
+    for _ in source_starts[1:]:
+        text_starts.append(text.index("\n", text_starts[-1]) + 1)
+
+    def place(offset: int) -> int:
+        line = bisect.bisect_right(source_starts, offset) - 1
+        column = offset - source_starts[line]
+        if column == 0:  # examples start and end at line starts: the document's line start
+            return text_starts[line]
+        stripped = text.index("\n", text_starts[line]) - text_starts[line]
+        stripped -= source.index("\n", source_starts[line]) - source_starts[line]
+        return text_starts[line] + stripped + column
+
+    return place
 
 
 @dataclass
