@@ -1,7 +1,12 @@
 """Determinism of the doc tests: N runs, and runs with other thread counts, give identical results.
 
-    .venv/bin/python tests/benchmarks/determinism.py              # 10 runs, then 1, 2, 4 threads
+    .venv/bin/python tests/benchmarks/determinism.py              # 10 runs, threads, CPU paths
     .venv/bin/python tests/benchmarks/determinism.py --runs 3 --threads 1 8
+
+Then it runs them on the code paths of older CPUs, as readers' machines may take them: torch's
+kernels without AVX-512 or without any vector instructions (`ATEN_CPU_CAPABILITY`), and MKL's
+BLAS on SSE4.2 (`MKL_ENABLE_INSTRUCTIONS`). There the pages must still pass; the exact bits may
+differ (a sum taken in another order), which the report shows separately.
 
 Each run is `pytest docs` in a fresh process. Identical means more than "passed" (the pages
 show 4 decimals): loaded as a pytest plugin (`-p determinism`), this module fingerprints, after
@@ -55,10 +60,20 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     path.write_text(json.dumps(found, indent=1, sort_keys=True))
 
 
-def run_once(threads: int | None) -> dict:
+# Older CPUs' code paths: name -> environment
+CPU_PATHS = {
+    "AVX2 kernels": {"ATEN_CPU_CAPABILITY": "avx2"},
+    "no vector kernels, SSE4.2 BLAS": {
+        "ATEN_CPU_CAPABILITY": "default",
+        "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
+    },
+}
+
+
+def run_once(threads: int | None, extra: dict[str, str] | None = None) -> dict:
     """One `pytest docs` in a fresh process; return its outcome line and chapter fingerprints."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, FINGERPRINTS: str(Path(tmp) / "fingerprints.json")}
+        env = {**os.environ, **(extra or {}), FINGERPRINTS: str(Path(tmp) / "fingerprints.json")}
         env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])
         if threads is not None:
             env["OMP_NUM_THREADS"] = str(threads)  # torch's intra-op thread count at start-up
@@ -94,7 +109,15 @@ def main() -> None:
             for chapter, digest in result["fingerprints"].items():
                 if reference["fingerprints"].get(chapter) != digest:
                     print(f"    {chapter}: values differ from run 1")
-    sys.exit(0 if all(r == reference for r in results) else 1)
+    passing = True
+    for label, extra in CPU_PATHS.items():
+        result = run_once(None, extra)
+        passes = result["summary"] == reference["summary"]
+        bits = [c for c, d in result["fingerprints"].items() if reference["fingerprints"][c] != d]
+        detail = f"bits differ in {', '.join(bits)}" if bits else "bit for bit"
+        print(f"{label}: {result['summary']}, {'passes' if passes else 'FAILS'} ({detail})")
+        passing = passing and passes
+    sys.exit(0 if passing and all(r == reference for r in results) else 1)
 
 
 if __name__ == "__main__":
