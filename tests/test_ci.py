@@ -27,3 +27,31 @@ def test_the_serve_command_serves_on_localhost() -> None:
     command = readme_command("serve")
     assert "pip install" in command and command.endswith("mkdocs serve")
     assert "dev_addr" not in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")  # 127.0.0.1:8000
+
+
+def ci_commands() -> list[str]:
+    """The command lines of .ci/run, without comments and blank lines."""
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_ci_runs_the_doc_tests_on_the_newest_torch_too() -> None:
+    """A second venv gets a newer torch than the README's pin, and runs the doc tests first."""
+    pinned = re.search(r"torch==(\S+)", readme_command("test"))[1]
+    newer = {v for line in ci_commands() for v in re.findall(r"torch==(\S+)", line)} - {pinned}
+    assert len(newer) == 1, newer
+    (version,) = newer
+    venv = ".venv-torch" + ".".join(version.split(".")[:2])
+    commands = ci_commands()
+    docs = commands.index(f"{venv}/bin/pytest docs")
+    assert f"{venv}/bin/pip install" in "\n".join(commands[:docs])
+    assert docs < commands.index(readme_command("test"))  # so the site stamps both releases
+
+
+def test_only_the_newest_torch_lifts_the_machines_pip_constraints() -> None:
+    """PIP_CONSTRAINT=/dev/null (an empty value pip ignores) on each command installing it, only."""
+    pinned = re.search(r"torch==\S+", readme_command("test"))[0]
+    newer = [line for line in ci_commands() if "torch==" in line and pinned not in line]
+    lifting = [line for line in ci_commands() if "PIP_CONSTRAINT" in line]
+    assert newer and lifting == newer
+    assert all(line.startswith("PIP_CONSTRAINT=/dev/null ") for line in lifting)
