@@ -27,3 +27,38 @@ def test_the_serve_command_serves_on_localhost() -> None:
     command = readme_command("serve")
     assert "pip install" in command and command.endswith("mkdocs serve")
     assert "dev_addr" not in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")  # 127.0.0.1:8000
+
+
+def ci_commands() -> list[str]:
+    """The command lines of .ci/run, without comments and blank lines."""
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def newer_torch() -> tuple[str, str]:
+    """The torch release .ci/run tests besides the README's pin, and the venv it goes in."""
+    pinned = re.search(r"torch==(\S+)", readme_command("test"))[1]
+    newer = {v for line in ci_commands() for v in re.findall(r"torch==(\S+)", line)} - {pinned}
+    assert len(newer) == 1, newer
+    (version,) = newer
+    return version, ".venv-torch" + ".".join(version.split(".")[:2])
+
+
+def test_ci_runs_the_doc_tests_on_the_newest_torch_too() -> None:
+    """A second venv gets a newer torch than the README's pin, and runs the doc tests first."""
+    version, venv = newer_torch()
+    commands = ci_commands()
+    docs = commands.index(f"{venv}/bin/pytest docs")
+    installs = [c for c in commands[:docs] if f"{venv}/bin/pip install" in c]
+    assert any(f"torch=={version}" in c for c in installs)
+    assert any('-e ".[test]"' in c for c in installs)
+    assert docs < commands.index(readme_command("test"))  # so the site stamps both releases
+
+
+def test_only_the_newest_torchs_venv_lifts_the_machines_pip_constraints() -> None:
+    """PIP_CONSTRAINT=/dev/null (pip ignores an empty value) on that venv's pip commands only."""
+    _, venv = newer_torch()
+    lifting = [line for line in ci_commands() if "PIP_CONSTRAINT" in line]
+    pip = [line for line in ci_commands() if f"{venv}/bin/pip " in line]
+    assert pip and lifting == pip
+    assert all(line.startswith(f"PIP_CONSTRAINT=/dev/null {venv}/bin/pip ") for line in lifting)
