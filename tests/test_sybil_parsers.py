@@ -271,3 +271,28 @@ def test_the_chapters_output_fences_are_all_checked() -> None:
         fences = len(re.findall(r'^[ \t]*```text title="Output"$', text, re.MULTILINE))
         embeds = [e.region.parsed for e in Sybil(parsers()).parse(DOCS / name)]
         assert fences == sum(isinstance(e, Embed) and e.output is not None for e in embeds), name
+
+
+def test_the_checker_ignores_only_the_operation_name_newer_torch_adds() -> None:
+    """torch 2.15 writes "mm: " or "addmm: " before a shape error's message; nothing else may
+    differ."""
+    from tutorial_tools.sybil_parsers import TorchOutputChecker
+
+    checker = TorchOutputChecker()
+    want = "RuntimeError: mat1 and mat2 shapes cannot be multiplied (10x2 and 1x1)\n"
+    for prefix in ("", "mm: ", "addmm: "):
+        got = f"RuntimeError: {prefix}mat1 and mat2 shapes cannot be multiplied (10x2 and 1x1)\n"
+        assert checker.check_output(want, got, 0)
+    assert not checker.check_output(want, want.replace("10x2", "10x3"), 0)
+    assert not checker.check_output(want, want.replace("RuntimeError: ", "RuntimeError: bmm: "), 0)
+    assert not checker.check_output("mm: 1\n", "1\n", 0)  # only after an error's type
+
+
+def test_a_newer_torchs_shape_error_passes_a_page(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```pycon\n>>> raise RuntimeError('mm: mat1 and mat2 shapes cannot be multiplied')\n"
+        "Traceback (most recent call last):\n    ...\n"
+        "RuntimeError: mat1 and mat2 shapes cannot be multiplied\n```\n"
+    )
+    run_document(page)

@@ -23,7 +23,13 @@ from pathlib import Path
 from sybil import Example, Sybil
 from sybil.parsers.markdown import PythonCodeBlockParser
 
-from tutorial_tools.sybil_parsers import Embed, Output, PyconParser, SnippetParser
+from tutorial_tools.sybil_parsers import (
+    Embed,
+    Output,
+    PyconParser,
+    SnippetParser,
+    TorchOutputChecker,
+)
 
 # doctest's own header line for an expected exception
 TRACEBACK_HEADER = "Traceback (most recent call last):\n"
@@ -66,7 +72,7 @@ def options_flags(example: doctest.Example) -> int:
 
 def new_output(example: doctest.Example, got: str, error: Exception | None) -> str | None:
     """The output text doctest would accept now, or None when the written one still passes."""
-    checker, flags = doctest.OutputChecker(), options_flags(example)
+    checker, flags = TorchOutputChecker(), options_flags(example)
     if error is None:
         got = "".join("<BLANKLINE>\n" if line == "\n" else line for line in got.splitlines(True))
         return None if checker.check_output(example.want, got, flags) else got
