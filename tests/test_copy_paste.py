@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tutorial_tools.snippets import expand_embeds
+from tutorial_tools.sybil_parsers import OPERATION_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every page with code on it (the notebooks page only lists links)
@@ -73,7 +74,8 @@ def test_copying_a_chapter_reproduces_its_outputs(chapter: Path, tmp_path: Path)
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == shown
+    # torch 2.15 names the matrix product in shape errors; the pages say so (as the doc tests do)
+    assert OPERATION_NAME.sub(r"\g<type>: ", result.stdout) == shown
 
 
 def test_every_chapter_is_copied() -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from tutorial_tools import execute
 from tutorial_tools.figures import figure_names
+from tutorial_tools.sybil_parsers import OPERATION_NAME
 from tutorial_tools.notebooks import (
     CHAPTERS,
     FOLDED,
@@ -176,8 +177,9 @@ def test_notebook_outputs_equal_the_chapter_outputs(runs: dict[str, Path], chapt
     assert len(code_cells) == len(expected)
     for cell, want in zip(code_cells, expected):
         assert "".join(cell["source"]) == want.source
-        # exactly: the notebook's text output is the chapter's console output
-        assert text_output(cell) == want.output, want.source
+        # the notebook's text output is the chapter's console output
+        # exactly, but for the matrix product's name that torch 2.15 puts in shape errors
+        assert OPERATION_NAME.sub(r"\g<type>: ", text_output(cell)) == want.output, want.source
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
