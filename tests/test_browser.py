@@ -435,16 +435,18 @@ def test_tab_reaches_every_copy_button_and_keeps_the_focus(tab: Tab, pages: list
 
 # A name and a space as Pygments wraps them, each added to every code block next to the same text
 # in a bare span: how each looks. code_blocks.py drops these spans, so their classes must change
-# nothing a reader sees (a space has no ink, so its colour cannot show).
+# nothing a reader sees (a space has no ink, so its colour cannot show). In the notebooks' cells
+# punctuation loses its span too (notebook_site.py).
 PLAIN_TOKEN_LOOKS_JS = """() => [...document.querySelectorAll("pre > code, .highlight-ipynb > pre")]
-  .flatMap(code => ["n", "w"].map(token => {
+  .flatMap(code => (code.matches(".highlight-ipynb > pre") ? ["n", "w", "p"] : ["n", "w"])
+  .map(token => {
     const [classed, bare] = [token, ""].map(name => {
       const span = document.createElement("span");
       span.className = name;
-      span.textContent = token === "n" ? "x" : " ";
+      span.textContent = {n: "x", w: " ", p: "("}[token];
       return code.appendChild(span);
     });
-    const ink = token === "n" ? ["color"] : [];
+    const ink = token === "w" ? [] : ["color"];
     const look = span => [...ink, "fontWeight", "fontStyle", "textDecorationLine", "backgroundColor"]
       .map(property => getComputedStyle(span)[property]).join(" ");
     const found = [token, look(classed), look(bare)];

@@ -14,6 +14,7 @@ from tutorial_tools.notebooks import (
     CHAPTERS,
     FOLDED,
     SOLUTION_HEADING,
+    SOLUTION_LINE,
     chapter_cells,
     chapter_notebook,
     console_cells,
@@ -107,7 +108,7 @@ def test_a_solution_box_becomes_a_folded_heading_with_its_cells_under_it() -> No
     cells = chapter_cells(markdown, SRC)
     assert [(c.kind, c.source) for c in cells] == [
         ("markdown", "### Exercise 1.1: Add\n\nPredict `1 + 1`."),
-        ("markdown", SOLUTION_HEADING),
+        ("markdown", f"{SOLUTION_HEADING} 1.1"),
         ("markdown", "Run it:"),
         ("code", "1 + 1"),
         ("markdown", "It is 2."),
@@ -129,8 +130,10 @@ def test_each_solution_of_a_chapter_is_a_folded_heading_in_its_notebook(chapter:
     markdown = (DOCS / f"{chapter}.md").read_text(encoding="utf-8")
     notebook = json.loads(notebook_path(DOCS, chapter).read_text(encoding="utf-8"))
     cells = notebook["cells"]
-    headings = [i for i, c in enumerate(cells) if "".join(c["source"]) == SOLUTION_HEADING]
+    headings = [i for i, c in enumerate(cells) if SOLUTION_LINE.match("".join(c["source"]))]
     assert len(headings) == markdown.count('\n??? success "Solution"\n') >= 3
+    titles = ["".join(cells[i]["source"]) for i in headings]
+    assert len(set(titles)) == len(titles), titles  # one heading id each on the notebook's page
     assert notebook["metadata"]["colab"]["collapsed_sections"] == [cells[i]["id"] for i in headings]
     for i in headings:
         assert cells[i]["metadata"]["jp-MarkdownHeadingCollapsed"] is True
@@ -358,10 +361,11 @@ def test_purge_css_keeps_only_rules_the_page_can_use() -> None:
         ".jupyter-wrapper{--jp-x:1}.jupyter-wrapper .jp-Cell{margin:0}"
         ".jupyter-wrapper .jp-Unused{color:red}.jupyter-wrapper :root{--jp-icon:url(x)}"
         "@media print{.jupyter-wrapper .jp-Cell{margin:1px}.jp-Unused{margin:2px}}"
-        "@media print{.jp-Unused{margin:3px}}pre{line-height:1}"
+        "@media print{.jp-Unused{margin:3px}}pre{line-height:var(--jp-x)}"
     )
     kept = purge_css(css, {"jupyter-wrapper", "jp-Cell"})
-    assert ".jp-Cell{margin:0}" in kept and "--jp-x:1" in kept and "pre{line-height:1}" in kept
+    assert ".jp-Cell{margin:0}" in kept and "--jp-x:1" in kept
+    assert "pre{line-height:var(--jp-x)}" in kept
     assert "jp-Unused" not in kept and ":root" not in kept
     assert kept.count("@media print") == 1 and "margin:1px" in kept
 
@@ -391,3 +395,44 @@ def test_inline_output_images_become_files_with_the_chapters_alt_texts(tmp_path:
     assert (page.parent / "output-2.png").read_bytes() == b"\x89PNG fake"
     unmatched = serve_images(content, page, ["only one alt"])
     assert unmatched.count('alt="No description"') == 2
+
+
+def test_custom_properties_nothing_reads_are_dropped() -> None:
+    """A property read by var(), or by a property that is itself read, stays; the rest go, and
+    a rule left empty goes too. Values with semicolons in strings survive the parse."""
+    from tutorial_tools.notebook_site import drop_unused_properties
+
+    css = (
+        ".w{--a:1px;--b:var(--a);--c:2px;--icon:url('data:x;base64,AA');color:red}"
+        ".x{--unread:var(--c)}"
+        "@media print{.w{--d:3px;margin:var(--b)}}"
+    )
+    kept = drop_unused_properties(css)
+    assert "--a:1px" in kept and "--b:var(--a)" in kept and "margin:var(--b)" in kept
+    assert "--c" not in kept and "--icon" not in kept and "--d" not in kept
+    assert ".x" not in kept and "color:red" in kept
+    assert drop_unused_properties(kept) == kept
+
+
+def test_each_cells_copy_icon_is_drawn_by_css() -> None:
+    """mkdocs-jupyter's inline SVG icon in every cell becomes an empty span the CSS masks."""
+    from tutorial_tools.notebook_site import ICON, clean_notebook_html
+
+    svg = (
+        '<svg aria-hidden="true" class="clipboard-copy-icon" height="20" viewbox="0 0 16 16">'
+        '\n<path d="M0 6.75z" fill="currentColor"></path>\n</svg>'
+    )
+    cleaned = clean_notebook_html(f"<clipboard-copy>{svg}</clipboard-copy>" * 2)
+    assert cleaned == f"<clipboard-copy>{ICON}</clipboard-copy>" * 2
+    css = (DOCS / "stylesheets" / "notebooks.css").read_text(encoding="utf-8")
+    assert "span.clipboard-copy-icon" in css and "mask: url(" in css
+
+
+def test_punctuation_in_notebook_code_loses_its_span() -> None:
+    """The code's own colour, as in JupyterLab: Pygments' `p` spans go, other tokens stay."""
+    from tutorial_tools.notebook_site import clean_notebook_html
+
+    code = '<span class="n">f</span><span class="p">(</span><span class="mi">1</span><span class="p">)</span>'
+    assert clean_notebook_html(code) == '<span class="n">f</span>(<span class="mi">1</span>)'
+    css = (DOCS / "stylesheets" / "notebooks.css").read_text(encoding="utf-8")
+    assert ".highlight-ipynb .p {" not in css

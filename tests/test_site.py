@@ -108,3 +108,12 @@ def test_search_finds_every_exercise_and_its_solution(site: Path, chapter: str) 
         assert title in sections, (title, list(sections))
         first_code = next(line for line in exercise.solution if ">>> " in line).strip()
         assert html.escape(first_code, quote=False) in sections[title]
+
+
+def test_no_page_repeats_an_id(site: Path) -> None:
+    """Each anchor leads to one place: no id twice on a page (the notebooks' numbered
+    "Solution 8.1" headings included; four plain "Solution" headings shared one id)."""
+    for page in sorted(site.rglob("index.html")):
+        ids = re.findall(r'\sid="([^"]+)"', page.read_text(encoding="utf-8"))
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        assert not repeated, (page.relative_to(site), repeated[:5])

@@ -28,7 +28,9 @@ COMMENT = re.compile(r"^[ \t]*<!--.*?-->[ \t]*\n?", re.DOTALL | re.MULTILINE)
 # An exercise's solution box, ??? success "Solution", becomes a heading of its own: Jupyter and
 # Colab fold the cells under a heading (one level below the exercises' ### headings).
 SOLUTION_BOX = ("success", "Solution")
-SOLUTION_HEADING = "#### Solution"
+SOLUTION_HEADING = "#### Solution"  # and the exercise's number: a heading id of its own
+SOLUTION_LINE = re.compile(r"^#### Solution(?: \d+\.\d+)?$")
+EXERCISE_NUMBER = re.compile(r"^### Exercise (?P<number>\d+\.\d+):")
 # Opened folded: JupyterLab (3.1+, Notebook 7) reads the cell's flag, Colab its list of cell ids.
 FOLDED = {"jp-MarkdownHeadingCollapsed": True}
 FIGURE = re.compile(r"^!\[[^\]]*\]\(figures/[^)]+\)(\{[^}]*\})?$")  # drawn by a code cell instead
@@ -62,11 +64,18 @@ def flatten_blocks(lines: list[str]) -> list[str]:
             body.append(lines[i][len(inner) :] if lines[i].strip() else "")
             i += 1
         if (block["kind"], block["title"]) == SOLUTION_BOX:
-            out += [SOLUTION_HEADING, ""]
+            out += [solution_heading(out), ""]
         elif block["title"]:
             out += [f"**{block['title']}**", ""]
         out += flatten_blocks(body)
     return out
+
+
+def solution_heading(before: list[str]) -> str:
+    """The heading of a solution, numbered after the last exercise heading in `before`, so that
+    the notebook's page gives each one an id of its own ("solution-81", not four "solution")."""
+    numbers = [m["number"] for line in before if (m := EXERCISE_NUMBER.match(line))]
+    return f"{SOLUTION_HEADING} {numbers[-1]}" if numbers else SOLUTION_HEADING
 
 
 def console_cells(session: str) -> list[Cell]:
@@ -141,7 +150,7 @@ def chapter_cells(markdown: str, src: Path) -> list[Cell]:
             continue
         if lines[i].startswith("#") and prose:  # one markdown cell per section
             flush()
-        if lines[i] == SOLUTION_HEADING:  # a cell of its own, so that its cells fold under it
+        if SOLUTION_LINE.match(lines[i]):  # a cell of its own, so that its cells fold under it
             cells.append(Cell("markdown", lines[i], metadata=dict(FOLDED)))
             i += 1
             continue
