@@ -296,8 +296,8 @@ def test_no_page_scrolls_sideways_on_a_phone(tab: Tab, pages: list[str]) -> None
         tab.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         problems += [f"{path}: {problem}" for problem in tab.page.evaluate(PHONE_OVERFLOW_JS)]
         wide += tab.page.evaluate(
-            "[...document.querySelectorAll('pre > code')].filter(c => c.scrollWidth > c.clientWidth)"
-            ".length"
+            "[...document.querySelectorAll('pre > code')]"
+            ".filter(c => c.scrollWidth > c.clientWidth).length"
         )
     assert wide > 10, "no code block is wider than a phone: is the viewport a phone's?"
     assert not problems, "\n".join(problems)

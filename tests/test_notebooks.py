@@ -432,7 +432,10 @@ def test_punctuation_in_notebook_code_loses_its_span() -> None:
     """The code's own colour, as in JupyterLab: Pygments' `p` spans go, other tokens stay."""
     from tutorial_tools.notebook_site import clean_notebook_html
 
-    code = '<span class="n">f</span><span class="p">(</span><span class="mi">1</span><span class="p">)</span>'
+    code = (
+        '<span class="n">f</span><span class="p">(</span>'
+        '<span class="mi">1</span><span class="p">)</span>'
+    )
     assert clean_notebook_html(code) == '<span class="n">f</span>(<span class="mi">1</span>)'
     css = (DOCS / "stylesheets" / "notebooks.css").read_text(encoding="utf-8")
     assert ".highlight-ipynb .p {" not in css
