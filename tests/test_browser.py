@@ -474,13 +474,18 @@ def test_names_and_spaces_look_the_same_without_their_spans(
     assert not different, "\n".join(sorted(different))
 
 
-def test_search_finds_the_chapter_on_backward(tab: Tab) -> None:
-    """Searching `backward` lists the chapter on loss and gradients, where loss.backward() is taught."""
+def search(tab: Tab, words: str) -> list[str]:
+    """Type `words` into the site's search from the home page; the results' paths and anchors."""
     tab.open("/")
-    tab.page.locator("input.md-search__input").press_sequentially("backward")
+    tab.page.locator("input.md-search__input").press_sequentially(words)
     results = tab.page.locator(".md-search-result__item a")
     results.first.wait_for()
-    hrefs = results.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+    return results.evaluate_all("links => links.map(a => a.pathname + a.hash)")
+
+
+def test_search_finds_the_chapter_on_backward(tab: Tab) -> None:
+    """Searching `backward` lists the chapter on loss and gradients, where loss.backward() is taught."""
+    hrefs = [href.split("#")[0] for href in search(tab, "backward")]
     assert "/loss/" in hrefs, f"search for 'backward' found {hrefs}"
 
 
@@ -634,9 +639,5 @@ def test_solutions_open_on_demand_and_copy_runnable_code(tab: Tab, pages: list[s
 
 def test_search_finds_an_exercise(tab: Tab) -> None:
     """Searching an exercise's words lists the exercise itself, linked to its heading."""
-    tab.open("/")
-    tab.page.locator("input.md-search__input").press_sequentially("fastest learning rate")
-    results = tab.page.locator(".md-search-result__item a")
-    results.first.wait_for()
-    links = results.evaluate_all("as => as.map(a => a.pathname + a.hash)")
+    links = search(tab, "fastest learning rate")
     assert "/training/#exercise-74-the-fastest-learning-rate" in links, links

@@ -429,7 +429,7 @@ def test_each_cells_copy_icon_is_drawn_by_css() -> None:
 
 
 def test_punctuation_in_notebook_code_loses_its_span() -> None:
-    """The code's own colour, as in JupyterLab: Pygments' `p` spans go, other tokens stay."""
+    """The code's own colour, as Pygments' default style draws it: `p` spans go, others stay."""
     from tutorial_tools.notebook_site import clean_notebook_html
 
     code = (
