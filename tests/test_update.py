@@ -171,11 +171,7 @@ for i in range(3):
 # --8<-- [end:table]
 '''
 
-OUTPUT_CHAPTER = """\
-```pycon
->>> SCALE = 2
-```
-
+EMBED_AND_OUTPUT = """\
 ```python title="src/table.py"
 --8<-- "table.py:table"
 ```
@@ -185,19 +181,14 @@ row 0: 0
 row 1: 2
 row 2: 4
 ```
-
-??? note "The same, indented"
-
-    ```python title="src/table.py"
-    --8<-- "table.py:table"
-    ```
-
-    ```text title="Output"
-    row 0: 0
-    row 1: 2
-    row 2: 4
-    ```
 """
+# The same embed and Output fence, at the top level and indented inside an admonition
+OUTPUT_CHAPTER = (
+    "```pycon\n>>> SCALE = 2\n```\n\n"
+    + EMBED_AND_OUTPUT
+    + '\n??? note "The same, indented"\n\n'
+    + textwrap.indent(EMBED_AND_OUTPUT, "    ")
+)
 
 
 def test_output_fences_are_rewritten_at_their_indent(tmp_path: Path) -> None:

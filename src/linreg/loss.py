@@ -20,7 +20,7 @@ def mse_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 def mse_gradients(
     X: torch.Tensor, y_hat: torch.Tensor, y: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """∂L/∂W = (2/N)·Xᵀ(ŷ − y) and ∂L/∂b = (2/N)·Σᵢ(ŷᵢ − yᵢ), by hand."""
+    """The MSE's gradients by hand: ∂L/∂W and ∂L/∂b."""
     if y_hat.shape != y.shape:  # as in mse_loss: no silent broadcasting
         raise ValueError(f"shapes differ: {y_hat.shape} vs {y.shape}")
     residual = (y_hat - y).detach()  # ŷ − y, outside the autograd graph

@@ -72,7 +72,7 @@ def fit(
 
 # --8<-- [start:make_data_3]
 def make_data_3(n: int = 1000) -> tuple[torch.Tensor, torch.Tensor]:
-    """n noisy points on y = 2x₁ − 3x₂ + 0.5x₃ + 1: X (n, 3), y (n, 1)."""
+    """n noisy points on y = 2x₁ − 3x₂ + 0.5x₃ + 1, X (n, 3)."""
     X = torch.randn(n, 3)  # 3 features per point
     true_W = torch.tensor([[2.0], [-3.0], [0.5]])  # one weight per feature
     true_b = torch.tensor(1.0)

@@ -41,7 +41,7 @@ def plot_losses(curves: dict[str, list[float]]):
 
 # --8<-- [start:loss_surface]
 def loss_surface(X, y, ws, bs) -> torch.Tensor:
-    """L(W, b) = (1/N)·Σᵢ(W·xᵢ + b − yᵢ)² for each b (rows), W (columns)."""
+    """The MSE L(W, b) for each b (rows) and W (columns) of a grid."""
     W_grid, b_grid = torch.meshgrid(ws, bs, indexing="xy")
     y_hat = W_grid[..., None] * X[:, 0] + b_grid[..., None]  # per point
     return ((y_hat - y[:, 0]) ** 2).mean(dim=-1)  # mean over the points
@@ -75,7 +75,10 @@ def plot_gradient(X, y, W, b):
     bs = torch.linspace(b0 - 1.5, b0 + 1.5, 100)
     fig, ax = contours(X, y, ws, bs, "The gradient at the starting point")
     scale = 0.2  # both arrows are 0.2 × the gradient, to fit the plot
-    arrows = [(1, "C3", "∇L: uphill"), (-1, "C1", "−∇L: the descent step")]
+    arrows = [
+        (1, "C3", "∇L: uphill"),
+        (-1, "C1", "−∇L: the descent step"),
+    ]
     for sign, color, label in arrows:
         end = (w0 + sign * scale * g_w, b0 + sign * scale * g_b)
         style = {"arrowstyle": "->", "color": color, "lw": 2}
