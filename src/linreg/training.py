@@ -53,7 +53,8 @@ def least_squares(
     """The exact minimum of the MSE: solve [X 1]·[W; b] ≈ y."""
     ones = torch.ones(len(X), 1)  # a column of ones carries b
     A = torch.cat([X, ones], dim=1)  # shape (N, D_in + 1)
-    # argmin ‖A·θ − y‖², by QR: A has full rank here
+    # argmin ‖A·θ − y‖², by a QR factorization of A
+    # ("gels"), which needs independent columns
     theta = torch.linalg.lstsq(A, y, driver="gels").solution
     return theta[:-1], theta[-1]  # W (D_in, D_out), b (D_out,)
 
