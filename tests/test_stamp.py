@@ -182,3 +182,18 @@ def test_a_real_doc_test_run_writes_the_record(tmp_path: Path) -> None:
     assert read_records(tmp_path / RECORDS, chapter, tmp_path / "src")[1].startswith(
         "its doc tests failed"
     )
+
+
+def test_a_fresh_clone_greets_no_reader_with_a_warning(tmp_path: Path) -> None:
+    """With no doc-test record (the README's serve command on a fresh clone), every chapter
+    opens with the quiet stamp line and the command that makes a record, never a warning box."""
+    docs = ROOT / "docs"
+    chapters = [p for p in sorted(docs.glob("*.md")) if "```pycon" in p.read_text("utf-8")]
+    assert len(chapters) >= 6
+    for chapter in chapters:
+        shutil.copy(chapter, tmp_path / chapter.name)
+        markdown = chapter.read_text(encoding="utf-8")
+        stamped = add_stamp(markdown, tmp_path / chapter.name, tmp_path)  # no .cache/verified
+        head = stamped.split("\n\n", 2)[1]
+        assert head.startswith('??? info stamp "Examples not run in this build yet'), chapter
+        assert RECORD_COMMAND in head and "warning" not in stamped.split("\n\n", 3)[2]
