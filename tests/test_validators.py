@@ -223,6 +223,7 @@ def test_vendor_refuses_another_katex_release(tmp_path: Path) -> None:
         katex_assets.vendor(package, tmp_path)
 
 
+@pytest.mark.site  # with the site's other checks: .ci/run installs npm's katex for them
 def test_the_vendored_katex_is_the_npm_package_with_woff2_fonts_only(tmp_path: Path) -> None:
     """Vendoring the pinned release again reproduces every committed file, byte for byte."""
     require(KATEX_PACKAGE.is_dir(), f"npm install --prefix .cache/npm katex@{katex_assets.VERSION}")
