@@ -300,7 +300,7 @@ def vnu() -> tuple[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def vnu_report(site: Path, vnu: tuple[str, Path]) -> list[HtmlError]:
+def vnu_report(vnu: tuple[str, Path], site: Path) -> list[HtmlError]:
     """vnu's errors on every HTML page of the site."""
     return run_vnu(site, *vnu)
 
@@ -318,7 +318,7 @@ def test_every_exclusion_is_still_needed(vnu_report: list[HtmlError]) -> None:
 
 @pytest.mark.site
 def test_vnu_reports_the_error_katex_issue_3721_made(
-    site: Path, vnu: tuple[str, Path], tmp_path: Path
+    vnu: tuple[str, Path], site: Path, tmp_path: Path
 ) -> None:
     """A built chapter with \\lambda_{\\max}'s MathML put back: one error of our own."""
     page = (site / "training" / "index.html").read_text(encoding="utf-8")
