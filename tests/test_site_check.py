@@ -67,6 +67,13 @@ def test_console_code_keeps_statements_and_drops_prompts_and_output() -> None:
     assert console_code(session) == "x = 1\nfor i in range(2):\n    x += i\nx\n1 / 0\n"
 
 
+def test_console_code_ends_a_block_with_the_empty_line_the_prompt_needs() -> None:
+    """A bare `...` closes a compound statement: the copy keeps it as an empty line, so that
+    Python's prompt runs the block before the next statement."""
+    session = ">>> with open('f') as f:\n...     text = f.read()\n...\n>>> text\n'x'\n"
+    assert console_code(session) == "with open('f') as f:\n    text = f.read()\n\ntext\n"
+
+
 def test_contrast_matches_wcag() -> None:
     """Black on white is 21:1, a colour on itself 1:1, and #767676 on white just passes AA."""
     assert contrast(BLACK, WHITE) == pytest.approx(21)

@@ -1,6 +1,5 @@
 """Build, serve and inspect the site the way readers get it: the glue for the browser tests and audit."""
 
-import doctest
 import gzip
 import os
 import re
@@ -33,6 +32,7 @@ CHROMIUM_ARGS = [
 INSTALL_CHROMIUM = (
     "install it with `sudo apt-get install -y chromium` (Debian/Ubuntu) or set CHROME_PATH"
 )
+PROMPT = re.compile(r"^(?:>>>|\.\.\.)(?: |$)")  # a console session's prompt, at a line's start
 # matplotlib's SVGs with svg.fonttype "path" draw each glyph scaled from a font size of 100
 # (matplotlib.textpath.TextToPath.FONT_SCALE): a 10-point text is a group with scale(0.1 -0.1).
 FONT_SCALE = 100
@@ -134,9 +134,10 @@ def transfer_weight(page: "playwright.sync_api.Page", url: str) -> int:
 
 
 def console_code(session: str) -> str:
-    """The code of a `>>>` console session: its statements without prompts or output."""
-    examples = doctest.DocTestParser().get_examples(session)
-    return "".join(example.source for example in examples)
+    """The code of a `>>>` console session as its copy button copies it: the lines with a prompt,
+    without it. A bare `...`, which ends a block at Python's prompt, stays as an empty line."""
+    lines = session.splitlines()
+    return "".join(PROMPT.sub("", line) + "\n" for line in lines if PROMPT.match(line))
 
 
 def luminance(rgb: tuple[int, int, int]) -> float:
