@@ -18,6 +18,8 @@ from tutorial_tools.site_check import (
     luminance,
     page_paths,
     serve,
+    svg_text_sizes,
+    svg_width,
 )
 
 pytestmark = pytest.mark.site
@@ -251,9 +253,17 @@ SKIPPABLE_HEIGHTS_JS = """rendered => [...document.querySelectorAll("pre")]
   })"""
 
 
-def test_code_blocks_keep_their_height_before_they_render(tab: Tab, pages: list[str]) -> None:
+PHONE = {"width": 390, "height": 844}  # a phone held upright
+DESKTOP = {"width": 1280, "height": 800}  # a laptop's screen
+
+
+@pytest.mark.parametrize("viewport", [VIEWPORT, PHONE], ids=["desktop", "phone"])
+def test_code_blocks_keep_their_height_before_they_render(
+    tab: Tab, pages: list[str], viewport: dict[str, int]
+) -> None:
     """A code block the browser has not laid out yet is as tall as when it is: the page does
     not jump while one renders, and axe and Lighthouse measure the page readers see."""
+    tab.page.set_viewport_size(viewport)
     wrong, blocks = [], 0
     for path in pages:
         tab.open(path)
@@ -267,7 +277,6 @@ def test_code_blocks_keep_their_height_before_they_render(tab: Tab, pages: list[
     assert not wrong, "\n".join(wrong)
 
 
-PHONE = {"width": 390, "height": 844}  # a phone held upright
 # What overflows sideways on a phone: the page itself, and any formula or code block that does
 # not scroll inside its own box.
 PHONE_OVERFLOW_JS = """() => {
@@ -324,12 +333,20 @@ COVERED_CODE_JS = """() => [...document.querySelectorAll("article pre")].flatMap
 })"""
 
 
-def test_no_copy_button_covers_code_on_a_phone(
-    browser: "playwright_api.Browser", base_url: str, pages: list[str]
+@pytest.mark.parametrize(
+    ("viewport", "touch"), [(PHONE, True), (DESKTOP, False)], ids=["phone", "desktop"]
+)
+def test_no_copy_button_covers_code(
+    browser: "playwright_api.Browser",
+    base_url: str,
+    pages: list[str],
+    viewport: dict[str, int],
+    touch: bool,
 ) -> None:
-    """On a touch screen the copy button always shows; no line of code runs under it."""
-    tab = new_tab(browser, base_url, has_touch=True, is_mobile=True)
-    tab.page.set_viewport_size(PHONE)
+    """The copy button shows at a code block's top right; no line of code runs under it, on a
+    touch screen or on a desktop's, where code lines use up to 79 of the 80 columns."""
+    tab = new_tab(browser, base_url, has_touch=touch, is_mobile=touch)
+    tab.page.set_viewport_size(viewport)
     covered, buttons = [], 0
     for path in pages:
         tab.open(path)
@@ -343,6 +360,82 @@ def test_no_copy_button_covers_code_on_a_phone(
     tab.page.context.close()
     assert buttons > 20, "no copy buttons mounted"
     assert not covered, "\n".join(covered)
+
+
+# The lines a reader must see whole in the code blocks outside collapsed boxes: each error
+# message (a traceback's last line) and each numbered step comment of the loop (# 1. to # 5.).
+# For each, how far its text reaches past the block's visible width, with the block scrolled
+# to its start (0 or less: all of it shows).
+MUST_SEE_LINES_JS = r"""() => [...document.querySelectorAll("article pre > code")]
+  .filter(code => !code.closest("details:not([open])"))
+  .flatMap(code => {
+    code.parentElement.style.contentVisibility = "visible";  // lay out a skipped block
+    const left = code.getBoundingClientRect().left + code.clientLeft;
+    const right = left + code.clientWidth;
+    return [...code.querySelectorAll(':scope > span[id^="__span-"]')]
+      .filter(line => line.querySelector(".gr") || /(^|\s)# [1-5]\. /.test(line.textContent))
+      .map(line => {
+        const range = document.createRange();
+        range.selectNodeContents(line);
+        const rects = [...range.getClientRects()].filter(rect => rect.width > 0);
+        const past = rects.map(rect => Math.max(rect.right - right, left - rect.left));
+        return [line.querySelector(".gr") ? "error" : "step", line.textContent.trim(),
+                Math.max(...past)];
+      });
+  })"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_error_messages_and_loop_comments_show_whole(
+    tab: Tab, pages: list[str], viewport: dict[str, int]
+) -> None:
+    """Every error message a chapter shows and every step comment of its loops can be read
+    without scrolling sideways, on a phone and on a desktop: messages wrap, comments fit."""
+    tab.page.set_viewport_size(viewport)
+    cut, kinds = [], []
+    for path in pages:
+        tab.open(path)
+        for kind, text, past in tab.page.evaluate(MUST_SEE_LINES_JS):
+            kinds.append(kind)
+            if past > 0.5:
+                cut.append(f"{path}: {text!r} runs {past:.0f}px past its box")
+    assert kinds.count("error") >= 5 and kinds.count("step") >= 20, kinds
+    assert not cut, "\n".join(cut)
+
+
+def test_figure_text_is_legible_on_a_phone(tab: Tab, pages: list[str]) -> None:
+    """At 390 px the smallest text of each figure (tick labels, legend, exponents) is drawn at
+    11 px or more: its font size in the SVG times the width shown over the SVG's own width."""
+    tab.page.set_viewport_size(PHONE)
+    small, figures = [], 0
+    for path in pages:
+        tab.open(path)
+        images = tab.page.locator('article img[src$=".svg"]')
+        for index in range(images.count()):
+            image = images.nth(index)
+            image.scroll_into_view_if_needed()
+            image.evaluate("img => img.complete || new Promise(r => img.onload = img.onerror = r)")
+            shown = image.evaluate("img => img.getBoundingClientRect().width")
+            svg = image.evaluate("img => fetch(img.src).then(got => got.text())")
+            figures += 1
+            sizes = svg_text_sizes(svg)
+            smallest = min(sizes, key=sizes.get)
+            px = sizes[smallest] * shown / svg_width(svg)
+            if px < 11:
+                small.append(f"{path} {image.get_attribute('src')}: {smallest!r} at {px:.1f}px")
+    assert figures >= 6, figures
+    assert not small, "\n".join(small)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_start_button_is_on_the_first_screen(tab: Tab, viewport: dict[str, int]) -> None:
+    """The home page's "Start with chapter 5" shows without scrolling, on a laptop or phone."""
+    tab.page.set_viewport_size(viewport)
+    tab.open("/")
+    button = tab.page.locator("article a.md-button", has_text="Start with chapter 5")
+    box = button.bounding_box()
+    assert box is not None and box["height"] > 0
+    assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], box
 
 
 # The code blocks in the chapters' recaps (<details>): laid out or not, wider than the block,

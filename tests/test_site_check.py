@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from tutorial_tools.site_check import console_code, contrast, ink_contrast, page_paths, serve
+from tutorial_tools.site_check import (
+    console_code,
+    contrast,
+    ink_contrast,
+    page_paths,
+    serve,
+    svg_text_sizes,
+    svg_width,
+)
 
 BLACK, WHITE = (0, 0, 0), (255, 255, 255)
 
@@ -59,6 +67,13 @@ def test_console_code_keeps_statements_and_drops_prompts_and_output() -> None:
     assert console_code(session) == "x = 1\nfor i in range(2):\n    x += i\nx\n1 / 0\n"
 
 
+def test_console_code_ends_a_block_with_the_empty_line_the_prompt_needs() -> None:
+    """A bare `...` closes a compound statement: the copy keeps it as an empty line, so that
+    Python's prompt runs the block before the next statement."""
+    session = ">>> with open('f') as f:\n...     text = f.read()\n...\n>>> text\n'x'\n"
+    assert console_code(session) == "with open('f') as f:\n    text = f.read()\n\ntext\n"
+
+
 def test_contrast_matches_wcag() -> None:
     """Black on white is 21:1, a colour on itself 1:1, and #767676 on white just passes AA."""
     assert contrast(BLACK, WHITE) == pytest.approx(21)
@@ -92,3 +107,44 @@ def test_ink_contrast_tells_legible_figures_from_illegible_ones() -> None:
     assert ink_contrast(png(DARK_PAGE, BLACK)) < 1.5
     assert ink_contrast(png(DARK_PAGE, BLACK, box=WHITE)) < 1.5
     assert ink_contrast(png(WHITE, WHITE)) == 1.0
+
+
+def matplotlib_svg(**rc: object) -> str:
+    """A 4-inch-wide figure as the build saves it (text as paths), with a title of 13 points
+    and a log axis, whose tick labels are powers of ten with exponents."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "path", **rc}):
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.set_title("title", fontsize=13)
+        ax.plot([1, 2], [0.01, 10])
+        ax.set_yscale("log")
+        fig.savefig(out, format="svg")
+    plt.close(fig)
+    return out.getvalue().decode()
+
+
+def test_svg_text_sizes_reads_each_text_and_its_smallest_glyph() -> None:
+    """The sizes matplotlib drew: the title at 13 points, tick labels at its default 10, an
+    exponent (10⁻²) at 70 % of its label's size; the drawing is 4 inches of 72 points."""
+    svg = matplotlib_svg()
+    sizes = svg_text_sizes(svg)
+    assert sizes["title"] == pytest.approx(13)
+    assert sizes["1.0"] == pytest.approx(10)
+    assert sizes["$\\mathdefault{10^{-2}}$"] == pytest.approx(7)
+    assert svg_width(svg) == pytest.approx(4 * 72)
+
+
+def test_svg_text_sizes_follows_the_font_size() -> None:
+    sizes = svg_text_sizes(matplotlib_svg(**{"font.size": 12}))
+    assert sizes["1.0"] == pytest.approx(12) and sizes["title"] == pytest.approx(13)
+
+
+def test_svg_width_needs_a_view_box() -> None:
+    assert svg_width('<svg viewBox="0 0 320.5 200">') == 320.5
+    with pytest.raises(ValueError, match="viewBox"):
+        svg_width('<svg width="10pt">')

@@ -29,7 +29,7 @@ def train_sgd(
         loss = mse_loss(y_hat, y)
         # 3. backward pass
         loss.backward()
-        # 4. update: θ ← θ − η·∇θL, for W and b
+        # 4. update W and b: θ ← θ − η·∇θL
         optimizer.step()
         # 5. reset: W.grad = b.grad = None
         optimizer.zero_grad()

@@ -10,7 +10,7 @@ import torch
 # --8<-- [start:plot_fit]
 def plot_fit(X, y, W, b, title: str):
     """The data, the true line y = 2x + 1 and the model's line ŷ = Wx + b."""
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(4.5, 3.4))
     x = torch.linspace(X.min().item() - 0.5, X.max().item() + 0.5, 2)
     w0, b0 = W.item(), b.item()
     ax.scatter(X[:, 0], y[:, 0], color="C0", zorder=3, label="data")
@@ -18,7 +18,7 @@ def plot_fit(X, y, W, b, title: str):
     model = f"model: ŷ = {w0:.3f}x + {b0:.3f}"
     ax.plot(x, w0 * x + b0, color="C1", label=model)
     ax.set(xlabel="x", ylabel="y", title=title)
-    ax.legend()
+    ax.legend(loc="upper left")
     return fig
 
 
@@ -28,10 +28,11 @@ def plot_fit(X, y, W, b, title: str):
 # --8<-- [start:plot_losses]
 def plot_losses(curves: dict[str, list[float]]):
     """Each run's loss per epoch, on a log scale: label -> losses."""
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(4.5, 3.2))
     for label, losses in curves.items():
         ax.plot(range(len(losses)), losses, label=label)
     ax.set(xlabel="epoch", ylabel="loss (log scale)", yscale="log")
+    ax.yaxis.set_major_formatter("{x:g}")  # 0.01 rather than 10⁻²
     ax.legend()
     return fig
 
@@ -53,12 +54,12 @@ def loss_surface(X, y, ws, bs) -> torch.Tensor:
 # --8<-- [start:contours]
 def contours(X, y, ws, bs, title: str):
     """Contour lines of L(W, b) over the grid ws × bs, from 0.01 to 10."""
-    fig, ax = plt.subplots(figsize=(6, 4.5))
+    fig, ax = plt.subplots(figsize=(4.4, 3.6))
     levels = torch.logspace(-2, 1, 13)  # evenly spaced in log L
     lines = ax.contour(
         ws, bs, loss_surface(X, y, ws, bs), levels=levels, cmap="viridis"
     )
-    fig.colorbar(lines, ax=ax, label="loss L(W, b)")
+    fig.colorbar(lines, ax=ax, label="loss L(W, b)", format="{x:.2g}")
     ax.set(xlabel="weight W", ylabel="bias b", title=title)
     return fig, ax
 
@@ -116,10 +117,11 @@ def plot_descent(X, y, path, W_ls, b_ls):
 # --8<-- [start:plot_steps]
 def plot_steps(curves: dict[str, list[float]]):
     """Each run's loss per step (one update), on a log scale."""
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(4.5, 3.2))
     for label, losses in curves.items():
         ax.plot(range(len(losses)), losses, label=label, lw=1)
     ax.set(xlabel="step", ylabel="loss (log scale)", yscale="log")
+    ax.yaxis.set_major_formatter("{x:g}")  # 0.01 rather than 10⁻²
     ax.legend()
     return fig
 

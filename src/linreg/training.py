@@ -21,7 +21,7 @@ def train(
     for epoch in range(epochs):
         # 1. forward pass (chapter 5)
         y_hat = forward(X, W, b)
-        # 2. loss (chapter 6), which must be a number
+        # 2. loss (chapter 6)
         loss = mse_loss(y_hat, y)
         if not torch.isfinite(loss):  # 7.5: the steps ran away
             raise FloatingPointError(f"loss is {loss.item()} at epoch {epoch}")

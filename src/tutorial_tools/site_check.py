@@ -1,8 +1,8 @@
 """Build, serve and inspect the site the way readers get it: the glue for the browser tests and audit."""
 
-import doctest
 import gzip
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +14,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
+from xml.etree import ElementTree
 
 if TYPE_CHECKING:
     import playwright.sync_api
@@ -31,6 +32,13 @@ CHROMIUM_ARGS = [
 INSTALL_CHROMIUM = (
     "install it with `sudo apt-get install -y chromium` (Debian/Ubuntu) or set CHROME_PATH"
 )
+PROMPT = re.compile(r"^(?:>>>|\.\.\.)(?: |$)")  # a console session's prompt, at a line's start
+# matplotlib's SVGs with svg.fonttype "path" draw each glyph scaled from a font size of 100
+# (matplotlib.textpath.TextToPath.FONT_SCALE): a 10-point text is a group with scale(0.1 -0.1).
+FONT_SCALE = 100
+SCALE = re.compile(r"scale\((?P<factor>[\d.]+)")
+VIEWBOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ (?P<width>[\d.]+) [\d.]+"')
+SVG_NS = "{http://www.w3.org/2000/svg}"
 # Text types a host such as GitHub Pages sends gzip-compressed.
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ipynb", ".map"}
 
@@ -126,9 +134,10 @@ def transfer_weight(page: "playwright.sync_api.Page", url: str) -> int:
 
 
 def console_code(session: str) -> str:
-    """The code of a `>>>` console session: its statements without prompts or output."""
-    examples = doctest.DocTestParser().get_examples(session)
-    return "".join(example.source for example in examples)
+    """The code of a `>>>` console session as its copy button copies it: the lines with a prompt,
+    without it. A bare `...`, which ends a block at Python's prompt, stays as an empty line."""
+    lines = session.splitlines()
+    return "".join(PROMPT.sub("", line) + "\n" for line in lines if PROMPT.match(line))
 
 
 def luminance(rgb: tuple[int, int, int]) -> float:
@@ -166,3 +175,37 @@ def ink_contrast(png: bytes) -> float:
 
 
 _contrast = cache(contrast)
+
+
+def svg_width(svg: str) -> float:
+    """The width of an SVG drawing in its own units (its viewBox's)."""
+    found = VIEWBOX.search(svg)
+    if found is None:
+        raise ValueError("the SVG has no viewBox")
+    return float(found["width"])
+
+
+def scale_factor(transform: str) -> float:
+    """The scale an SVG transform applies (1 when it has none)."""
+    found = SCALE.search(transform)
+    return float(found["factor"]) if found else 1.0
+
+
+def svg_text_sizes(svg: str) -> dict[str, float]:
+    """Each text of a matplotlib SVG whose text is drawn as paths: its string (from the comment
+    matplotlib writes) -> the font size of its smallest glyph (an exponent's), in SVG units."""
+    parser = ElementTree.XMLParser(target=ElementTree.TreeBuilder(insert_comments=True))
+    root = ElementTree.fromstring(svg, parser=parser)
+    sizes = {}
+    for text in root.iter(f"{SVG_NS}g"):
+        if not text.get("id", "").startswith("text_"):
+            continue
+        label = next((n.text.strip() for n in text.iter() if n.tag is ElementTree.Comment), "")
+        glyphs = [
+            scale_factor(group.get("transform", "")) * scale_factor(use.get("transform", ""))
+            for group in text.iter(f"{SVG_NS}g")
+            for use in group.findall(f"{SVG_NS}use")
+        ]
+        if glyphs:
+            sizes[label] = min(glyphs) * FONT_SCALE
+    return sizes
