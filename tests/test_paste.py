@@ -22,9 +22,9 @@ from tutorial_tools.paste import (
     output_lines,
     paste_problems,
     screen_lines,
-    session_code,
     unexpected_errors,
 )
+from tutorial_tools.site_check import console_code
 
 SESSION = """\
 >>> x = 2
@@ -63,13 +63,8 @@ def test_output_lines_drop_the_operation_name_torch_2_15_adds() -> None:
     ]
 
 
-def test_session_code_keeps_a_bare_continuation_as_an_empty_line() -> None:
-    code = "x = 2\nx\nfor i in range(2):\n    print(i)\n\nx * 10, x + 1\n"
-    assert session_code(SESSION) == code
-
-
 def test_pythons_prompt_shows_every_output_of_the_session() -> None:
-    block = Block(session_code(SESSION), session=SESSION)
+    block = Block(console_code(SESSION), session=SESSION)
     assert expected_lines(block, "python") == [
         "2",
         "0",
@@ -80,7 +75,7 @@ def test_pythons_prompt_shows_every_output_of_the_session() -> None:
 
 def test_ipython_shows_printed_output_and_only_the_last_value() -> None:
     """In one cell, `x` is not displayed; the last statement's value is, on one line."""
-    block = Block(session_code(SESSION), session=SESSION)
+    block = Block(console_code(SESSION), session=SESSION)
     assert expected_lines(block, "ipython") == [
         "0",
         "1",
@@ -140,7 +135,7 @@ def paste(prompt: Prompt, code: str, session: str = "", output: str = "") -> lis
 
 
 def test_a_clean_paste_has_no_problem(prompt: Prompt) -> None:
-    assert paste(prompt, session_code(SESSION), session=SESSION) == []
+    assert paste(prompt, console_code(SESSION), session=SESSION) == []
 
 
 def test_a_loop_with_a_blank_line_inside_breaks_only_pythons_prompt(
@@ -197,11 +192,11 @@ def test_ipython_stops_a_cell_at_its_first_error(prompt: Prompt) -> None:
     """Python's prompt runs the statement after the error; IPython does not."""
     session = ">>> 1 / 0\nTraceback (most recent call last):\n    ...\n"
     session += "ZeroDivisionError: division by zero\n>>> print('after')\nafter\n"
-    problems = paste(prompt, session_code(session), session=session)
+    problems = paste(prompt, console_code(session), session=session)
     assert problems == ([] if prompt.kind == "python" else ["missing 'after'"])
 
 
 def test_only_pythons_prompt_echoes_a_value_inside_a_loop(prompt: Prompt) -> None:
     session = ">>> for i in range(2):\n...     i * 10\n...\n0\n10\n>>> x = 1\n"
-    problems = paste(prompt, session_code(session), session=session)
+    problems = paste(prompt, console_code(session), session=session)
     assert problems == ([] if prompt.kind == "python" else ["missing '0'", "missing '10'"])

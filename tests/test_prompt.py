@@ -19,6 +19,7 @@ from tutorial_tools.site_check import (
     INSTALL_CHROMIUM,
     build_site,
     chromium_path,
+    console_code,
     serve,
 )
 
@@ -37,7 +38,6 @@ from tutorial_tools.paste import (
     Prompt,
     expected_lines,
     paste_problems,
-    session_code,
 )
 
 PAGES = ["/"] + [f"/{chapter}/" for chapter in CHAPTERS]  # the pages with code on them
@@ -122,7 +122,7 @@ def test_copies_are_the_code_ending_in_one_newline(copied: dict[str, list[Block]
     wrong = []
     for path, blocks in copied.items():
         for number, block in enumerate(blocks, 1):
-            code = session_code(block.session).rstrip("\n") + "\n" if block.session else None
+            code = console_code(block.session).rstrip("\n") + "\n" if block.session else None
             if not block.copied.endswith("\n") or block.copied.endswith("\n\n"):
                 wrong.append(f"{path} block {number} ends {block.copied[-30:]!r}")
             elif code is not None and block.copied != code:

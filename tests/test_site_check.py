@@ -59,6 +59,12 @@ def test_console_code_keeps_statements_and_drops_prompts_and_output() -> None:
     assert console_code(session) == "x = 1\nfor i in range(2):\n    x += i\nx\n1 / 0\n"
 
 
+def test_console_code_copies_a_bare_continuation_as_an_empty_line() -> None:
+    """A `...` alone closes a compound statement: Python's prompt needs that empty line."""
+    session = ">>> for i in range(2):\n...     print(i)\n...\n0\n1\n>>> i\n1\n"
+    assert console_code(session) == "for i in range(2):\n    print(i)\n\ni\n"
+
+
 def test_contrast_matches_wcag() -> None:
     """Black on white is 21:1, a colour on itself 1:1, and #767676 on white just passes AA."""
     assert contrast(BLACK, WHITE) == pytest.approx(21)

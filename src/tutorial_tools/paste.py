@@ -97,12 +97,6 @@ def output_lines(text: str, prompt: str) -> list[str]:
     return [collapse(DISPLAY.sub("", line)) if DISPLAY.match(line) else line for line in joined]
 
 
-def session_code(session: str) -> str:
-    """A console session's input as typed at Python's prompt: every `>>>` and `...` line
-    without its prompt, so a bare `...` is an empty line (doctest drops those)."""
-    return "".join(ECHO.sub("", line) + "\n" for line in session.splitlines() if ECHO.match(line))
-
-
 def shown_lines(example: doctest.Example) -> list[str]:
     """The output lines the page shows for one console example; for an exception only the line
     naming it, as the page elides the traceback with `...`."""

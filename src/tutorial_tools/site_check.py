@@ -1,8 +1,8 @@
 """Build, serve and inspect the site the way readers get it: the glue for the browser tests and audit."""
 
-import doctest
 import gzip
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
 INSTALL_CHROMIUM = (
     "install it with `sudo apt-get install -y chromium` (Debian/Ubuntu) or set CHROME_PATH"
 )
+PROMPT = re.compile(r"^(?:>>>|\.\.\.)(?: |$)")  # a console session's input lines
 # Text types a host such as GitHub Pages sends gzip-compressed.
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ipynb", ".map"}
 
@@ -126,9 +127,11 @@ def transfer_weight(page: "playwright.sync_api.Page", url: str) -> int:
 
 
 def console_code(session: str) -> str:
-    """The code of a `>>>` console session: its statements without prompts or output."""
-    examples = doctest.DocTestParser().get_examples(session)
-    return "".join(example.source for example in examples)
+    """The code of a `>>>` console session as typed at Python's prompt: its `>>>` and `...`
+    lines without prompts, no output, and a bare `...` (which closes a `for` or `def` before
+    the next statement) as the empty line the prompt needs. doctest's sources drop it."""
+    lines = [PROMPT.sub("", line) for line in session.splitlines() if PROMPT.match(line)]
+    return "".join(line + "\n" for line in lines)
 
 
 def luminance(rgb: tuple[int, int, int]) -> float:
