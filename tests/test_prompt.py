@@ -2,12 +2,14 @@
 
 One browser pass opens every collapsed box on the home page and on each chapter, clicks each
 Python code block's copy button in page order and keeps what lands on the clipboard. Each page's
-copies are then pasted, one block and one Enter at a time, into a fresh `python -q -i` and a
-fresh IPython in a pseudo-terminal, from an empty folder where this project's packages can't be
-imported (tutorial_tools.paste says how each prompt reads a paste, and what it should show).
+copies are then pasted, one block and one Enter at a time, into a fresh `python -q -i`, a fresh
+IPython and, where there is one, Python 3.13's new prompt, each in a pseudo-terminal, from an
+empty folder where this project's packages can't be imported (tutorial_tools.paste says how
+each prompt reads a paste, and what it should show).
 """
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -38,8 +40,10 @@ from tutorial_tools.paste import (
     Prompt,
     expected_lines,
     paste_problems,
+    pyrepl_python,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["/"] + [f"/{chapter}/" for chapter in CHAPTERS]  # the pages with code on them
 COPY_BUTTON = 'button[data-md-type="copy"], button.md-clipboard'
 
@@ -130,25 +134,38 @@ def test_copies_are_the_code_ending_in_one_newline(copied: dict[str, list[Block]
     assert not wrong, "\n".join(wrong)
 
 
+def interpreter(prompt: str) -> str:
+    """The Python that runs `prompt`: this one, or for Python 3.13's prompt (PyREPL) a Python
+    3.13 or later with torch, which is optional, even in CI (see the README)."""
+    if prompt == "ipython" and not CI:
+        pytest.importorskip("IPython", reason="pip install -e '.[test]'")
+    if prompt != "pyrepl":
+        return sys.executable
+    python = pyrepl_python(ROOT)
+    check = [python, "-c", "import torch, matplotlib"]
+    if python is None or subprocess.run(check, check=False).returncode:
+        pytest.skip("no Python 3.13 with torch for its new prompt: see the README")
+    return python
+
+
 def label(number: int, block: Block) -> str:
     """A block as a failure names it: its number on the page and its first line."""
     kind = "console example" if block.session else "embedded code"
     return f"block {number} ({kind}: {block.copied.splitlines()[0]!r})"
 
 
-@pytest.mark.parametrize("prompt", PROMPTS)
+@pytest.mark.parametrize("prompt", [*PROMPTS, "pyrepl"])
 @pytest.mark.parametrize("path", PAGES)
 def test_pasting_a_page_into_a_prompt_shows_its_outputs(
     copied: dict[str, list[Block]], path: str, prompt: str, tmp_path: Path
 ) -> None:
     """Pasted block by block, with Enter after each, the page runs without an error it does not
     show, and every output line it shows appears, in order."""
-    if prompt == "ipython" and not CI:
-        pytest.importorskip("IPython", reason="pip install -e '.[test]'")
+    python = interpreter(prompt)
     folder, home = tmp_path / "learner", tmp_path / "home"
     folder.mkdir()
     home.mkdir()
-    session = Prompt(prompt, sys.executable, folder, home)
+    session = Prompt(prompt, python, folder, home)
     problems, checked = [], 0
     try:
         for number, block in enumerate(copied[path], 1):

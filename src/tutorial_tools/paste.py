@@ -12,12 +12,16 @@ paste its own way:
   ESC[201~ and the whole paste becomes one cell: the cell stops at its first exception, and
   only the value of its last statement, if that is an expression, is displayed, pretty-printed
   as `Out[n]: value`.
+- Python 3.13's new prompt (PyREPL) turns bracketed paste on too, and takes the paste as one
+  input whose statements run in turn: an error stops only its statement, and only the last
+  statement echoes values, plainly (inside a loop too).
 """
 
 import ast
 import doctest
 import os
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +30,7 @@ import pexpect
 
 from tutorial_tools.sybil_parsers import OPERATION_NAME
 
-PROMPTS = ("python", "ipython")
+PROMPTS = ("python", "ipython")  # and "pyrepl", given a Python 3.13 or later with torch
 # Escape sequences: CSI (colours, cursor moves, modes), OSC (the window title), charset and
 # keypad selections, and the bell.
 ESCAPE = re.compile(
@@ -43,7 +47,14 @@ ENTER = "\r"  # what the Return key sends; terminals send it for each newline of
 # Run at start-up (PYTHONSTARTUP, which IPython honours too) without leaving a name behind: a
 # learner has torch, numpy and matplotlib, but not this project's packages.
 BLOCK_PROJECT = '__import__("sys").modules.update(dict.fromkeys(("linreg", "tutorial_tools")))\n'
-SETTINGS_TO_DROP = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "COLUMNS", "LINES")
+SETTINGS_TO_DROP = (
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONSTARTUP",
+    "PYTHON_BASIC_REPL",
+    "COLUMNS",
+    "LINES",
+)
 
 
 @dataclass
@@ -88,6 +99,8 @@ def output_lines(text: str, prompt: str) -> list[str]:
     lines = [OPERATION_NAME.sub(r"\g<type>: ", line) for line in screen_lines(text)]
     if prompt == "python":
         return [line for line in lines if not ECHO.match(line)]
+    if prompt == "pyrepl":
+        return lines  # the input was echoed before it was taken
     joined: list[str] = []
     for line in lines:
         if joined and DISPLAY.match(joined[-1]) and line:  # a display runs to a blank line
@@ -114,14 +127,19 @@ def is_echoed_value(example: doctest.Example) -> bool:
 
 def expected_lines(block: Block, prompt: str) -> list[str]:
     """The lines the page shows for a block, as `prompt` shows them: everything at Python's
-    prompt; in IPython, printed output and errors, but the echoed value of an expression only
-    for the block's last statement, on one line as `output_lines` turns IPython's display."""
+    prompt; in IPython and PyREPL, printed output and errors, but the echoed value of an
+    expression only for the block's last statement (in IPython on one line, as `output_lines`
+    turns its display)."""
     examples = doctest.DocTestParser().get_examples(block.session)
     lines = block.output.splitlines()
     for index, example in enumerate(examples):
         if prompt == "python" or not is_echoed_value(example):
             lines += shown_lines(example)
-        elif index == len(examples) - 1 and example.want:
+        elif index < len(examples) - 1:
+            continue  # only the last statement's value shows
+        elif prompt == "pyrepl":
+            lines += shown_lines(example)
+        elif example.want:
             lines.append(collapse(example.want))
     return lines
 
@@ -172,6 +190,15 @@ def learner_env(home: Path, prompt: str) -> dict[str, str]:
     return env
 
 
+def pyrepl_python(root: Path) -> str | None:
+    """A Python whose prompt is the new one (3.13 or later): this one, else the repository's
+    `.venv-py3.13`; None without either."""
+    if sys.version_info >= (3, 13):
+        return sys.executable
+    venv = root / ".venv-py3.13" / "bin" / "python"
+    return str(venv) if venv.is_file() else None
+
+
 def prompt_command(prompt: str, python: str) -> list[str]:
     """The command that starts `prompt` with the interpreter `python`."""
     if prompt == "ipython":
@@ -186,7 +213,7 @@ class Prompt:
         """Start `prompt` in `folder`; `home` holds its start-up file and IPython profile."""
         command = prompt_command(prompt, python)
         self.kind = prompt
-        self.bracketed = prompt != "python"  # IPython turns bracketed paste on
+        self.bracketed = prompt != "python"  # IPython and PyREPL turn bracketed paste on
         self.pastes = 0
         self.child = pexpect.spawn(
             command[0],
@@ -224,7 +251,7 @@ class Prompt:
     def _paste_bracketed(self, text: str) -> Pasted:
         """Paste with bracketed-paste markers; press Enter again while the prompt keeps the
         input (as a learner would, so the blocks after it still run)."""
-        self.write(PASTE_START + text + PASTE_END + ENTER)
+        self.write(PASTE_START + text.replace("\n", ENTER) + PASTE_END + ENTER)
         enters = 1
         while self.child.expect_exact([BRACKETED_OFF, pexpect.TIMEOUT], timeout=5) == 1:
             if enters == 3:
