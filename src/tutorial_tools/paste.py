@@ -241,8 +241,10 @@ class Prompt:
         self.write(text.replace("\n", ENTER) + ENTER + check + ENTER)
         done = re.escape(f"<paste {self.pastes} done>") + r"\r\n"
         # Still inside the pasted statement, the prompt compiles the print() call with it and
-        # shows a SyntaxError that quotes it: the learner's next paste would meet that.
-        swallowed = rf'\n {{4}}print\("<paste %d done>" % {self.pastes}\)\r\n'
+        # shows a SyntaxError that quotes it (3.13 colours `print`): the learner's next paste
+        # would meet that.
+        colour = r"(?:\x1b\[[\d;]*m)*"
+        swallowed = rf'\n {{4}}{colour}print{colour}\("<paste %d done>" % {self.pastes}\)\r\n'
         finished = self.child.expect([done, swallowed]) == 0
         output = self.child.before + ("" if finished else self.child.after)
         self.child.expect_exact(">>> ")
