@@ -72,6 +72,10 @@ def test_console_code_ends_a_block_with_the_empty_line_the_prompt_needs() -> Non
     Python's prompt runs the block before the next statement."""
     session = ">>> with open('f') as f:\n...     text = f.read()\n...\n>>> text\n'x'\n"
     assert console_code(session) == "with open('f') as f:\n    text = f.read()\n\ntext\n"
+def test_console_code_copies_a_bare_continuation_as_an_empty_line() -> None:
+    """A `...` alone closes a compound statement: Python's prompt needs that empty line."""
+    session = ">>> for i in range(2):\n...     print(i)\n...\n0\n1\n>>> i\n1\n"
+    assert console_code(session) == "for i in range(2):\n    print(i)\n\ni\n"
 
 
 def test_contrast_matches_wcag() -> None:
