@@ -13,6 +13,7 @@ from tutorial_tools.sybil_parsers import OPERATION_NAME
 from tutorial_tools.notebooks import (
     CHAPTERS,
     FOLDED,
+    NEXT_CELL,
     SOLUTION_HEADING,
     SOLUTION_LINE,
     chapter_cells,
@@ -92,6 +93,33 @@ def test_chapter_markdown_becomes_cells() -> None:
     assert cells[0].source == "# Title\n\nSee [chapter 6](loss.ipynb#61-x).\n\n**The checks**"
     assert cells[1].source.startswith("def forward(")
     assert cells[2].source == "```bash\nls\n```"
+
+
+def test_the_sentence_that_asks_to_open_the_recap_box_points_at_the_next_cell() -> None:
+    """A notebook has no box: the chapter's request to open it and copy the code (the line may
+    break anywhere in it) becomes a pointer to the next cell, which holds that code."""
+    markdown = (
+        "This page uses two functions. If you follow along in a fresh\nPython, open the box and"
+        ' copy them first.\n\n??? abstract "Code from chapter 5"\n\n    ```pycon\n    >>> x = 1\n'
+        "    ```\n\nAnd one. If you follow along in a fresh Python, open the box and copy it"
+        " first.\n"
+    )
+    cells = chapter_cells(markdown, SRC)
+    assert cells[0].source == (
+        "This page uses two functions. The next cell defines them.\n\n**Code from chapter 5**"
+    )
+    assert cells[1].source == "x = 1"
+    assert cells[-1].source == "And one. The next cell defines it."
+    assert NEXT_CELL.startswith("The next cell")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_no_notebook_asks_to_open_a_box(chapter: str) -> None:
+    """Whatever a chapter says before its recap box, its notebook does not send readers to a box:
+    a new wording needs its rule in notebooks.OPEN_THE_BOX."""
+    notebook = json.loads(notebook_path(DOCS, chapter).read_text(encoding="utf-8"))
+    markdown = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    assert "open the box" not in " ".join(" ".join(markdown).split())
 
 
 def test_a_solution_box_becomes_a_folded_heading_with_its_cells_under_it() -> None:

@@ -35,6 +35,14 @@ EXERCISE_NUMBER = re.compile(r"^### Exercise (?P<number>\d+\.\d+):")
 FOLDED = {"jp-MarkdownHeadingCollapsed": True}
 FIGURE = re.compile(r"^!\[[^\]]*\]\(figures/[^)]+\)(\{[^}]*\})?$")  # drawn by a code cell instead
 CHAPTER_LINK = re.compile(r"\]\((?P<page>[\w-]+)\.md(?P<anchor>#[^)]*)?\)")
+# The sentence before a chapter's "Code from chapter …" box asks readers of a fresh Python to open
+# the box and copy the code (README, "Writing a chapter"); a notebook has no box: the code is the
+# next cell. Any line break may fall between the words.
+OPEN_THE_BOX = re.compile(
+    r"If\s+you\s+follow\s+along\s+in\s+a\s+fresh\s+Python,\s+open\s+the\s+box\s+and\s+copy\s+"
+    r"(?P<them>them|it)\s+first\."
+)
+NEXT_CELL = r"The next cell defines \g<them>."
 OUTPUT_INFO = 'text title="Output"'  # what the embedded code before it prints
 
 
@@ -120,6 +128,13 @@ def prose_text(lines: list[str]) -> str:
     return "\n".join(lines).strip("\n")
 
 
+def notebook_prose(text: str) -> str:
+    """A chapter's prose as the notebook says it: links to notebooks, the recap's code in the
+    next cell instead of a box."""
+    text = CHAPTER_LINK.sub(r"](\g<page>.ipynb\g<anchor>)", text)
+    return OPEN_THE_BOX.sub(NEXT_CELL, text)
+
+
 def chapter_cells(markdown: str, src: Path) -> list[Cell]:
     """Split a chapter into markdown and code cells, in page order."""
     lines = flatten_blocks(COMMENT.sub("", markdown).splitlines())
@@ -129,7 +144,7 @@ def chapter_cells(markdown: str, src: Path) -> list[Cell]:
     def flush() -> None:
         text = prose_text(prose)
         if text:
-            cells.append(Cell("markdown", CHAPTER_LINK.sub(r"](\g<page>.ipynb\g<anchor>)", text)))
+            cells.append(Cell("markdown", notebook_prose(text)))
         prose.clear()
 
     i = 0
