@@ -9,6 +9,12 @@ from tutorial_tools.code_blocks import prepare_code_blocks
 from tutorial_tools.math import render_math
 
 
+def on_config(config, **kwargs: object):
+    """Render the notebook pages with our nbconvert template (notebook_site.TEMPLATES)."""
+    notebook_site.use_page_template(config)
+    return config
+
+
 @event_priority(50)  # before mkdocs-jupyter turns the notebooks into pages
 def on_files(files, config, **kwargs: object):
     """Start running the chapters' notebooks (or reuse the cache); add them and their figures."""
