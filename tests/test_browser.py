@@ -680,6 +680,30 @@ def test_notebook_solutions_stay_folded_until_clicked(tab: Tab, pages: list[str]
             assert cells.first.is_visible(), f"{path} solution {i + 1} stays hidden once opened"
 
 
+def test_notebook_pages_walk_in_chapter_order_and_lead_to_their_chapter(tab: Tab) -> None:
+    """Next leads from the first chapter's notebook page through the others in the chapters'
+    order, Previous back to the Notebooks page; each page links to its chapter."""
+    from tutorial_tools.notebooks import CHAPTERS
+
+    order = [f"/notebooks/{chapter}/" for chapter in CHAPTERS]
+    walks = {}
+    for direction, start in (("next", order[0]), ("prev", order[-1])):
+        tab.open(start)
+        walks[direction] = [start]
+        link = tab.page.locator(f"a.md-footer__link--{direction}")
+        while notebook_page(walks[direction][-1]) and link.count():  # on to the first other page
+            link.click()
+            tab.page.wait_for_load_state()
+            walks[direction].append(tab.page.evaluate("location.pathname"))
+    assert walks["next"] == order
+    assert walks["prev"] == order[::-1] + ["/notebooks/"]
+    for chapter, path in zip(CHAPTERS, order):
+        tab.open(path)
+        tab.page.get_by_role("link", name="Back to the chapter").click()
+        tab.page.wait_for_load_state()
+        assert tab.page.evaluate("location.pathname") == f"/{chapter}/"
+
+
 # Every number in a code block or an output whose characters lie on more than one line: none
 # should, since code and outputs scroll sideways instead of wrapping.
 SPLIT_NUMBERS_JS = """() => {

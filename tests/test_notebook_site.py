@@ -1,6 +1,6 @@
 """The notebook pages: rendered by mkdocs-jupyter with our nbconvert template in Material's markup
-(solutions folded, cells as code blocks) (tutorial_tools.notebook_site,
-src/tutorial_tools/templates)."""
+(solutions folded, cells as code blocks), linked to their neighbours and chapter
+(tutorial_tools.notebook_site, src/tutorial_tools/templates)."""
 
 import base64
 import re
@@ -11,10 +11,12 @@ import mkdocs_jupyter.config
 import nbformat
 import pytest
 from mkdocs.config import load_config
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from mkdocs_jupyter import convert
 
 from tutorial_tools import notebook_site
-from tutorial_tools.notebooks import FOLDED
+from tutorial_tools.notebooks import CHAPTERS, FOLDED, NOTEBOOK_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,3 +141,39 @@ def test_inline_output_images_become_files_with_the_chapters_alt_texts(tmp_path:
     assert (page.parent / "output-2.png").read_bytes() == b"\x89PNG fake"
     unmatched = notebook_site.serve_images(content, page, ["only one alt"])
     assert unmatched.count('alt="No description"') == 2
+
+
+def site_files(config, tmp_path: Path, chapters: tuple[str, ...]) -> Files:
+    """The site's files with a page each: the Notebooks page, chapters and their notebooks."""
+    config.docs_dir, config.site_dir = str(tmp_path / "docs"), str(tmp_path / "site")
+    uris = [f"{NOTEBOOK_DIR}.md"] + [f"{c}.md" for c in chapters]
+    uris += [f"{NOTEBOOK_DIR}/{c}.ipynb" for c in chapters]
+    files = Files([File(uri, config.docs_dir, config.site_dir, True) for uri in uris])
+    for file in files:
+        Page(None, file, config)
+    return files
+
+
+def test_notebook_pages_lead_to_their_neighbours_in_chapter_order(config, tmp_path) -> None:
+    """Previous and Next (Material's footer) walk the notebook pages in CHAPTERS' order, from the
+    Notebooks page; the last has no Next."""
+    files = site_files(config, tmp_path, CHAPTERS)
+    pages = [files.get_file_from_path(f"{NOTEBOOK_DIR}/{c}.ipynb").page for c in CHAPTERS]
+    for page in pages:
+        notebook_site.link_neighbours(page, files)
+    assert pages[0].previous_page.file.src_uri == f"{NOTEBOOK_DIR}.md"
+    assert [p.next_page for p in pages] == pages[1:] + [None]
+    assert [p.previous_page for p in pages[1:]] == pages[:-1]
+
+
+def test_the_walk_follows_the_chapter_list_and_skips_a_missing_notebook(
+    config, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(notebook_site, "CHAPTERS", ("first", "second", "third"))
+    files = site_files(config, tmp_path, ("first", "third"))
+    first, third = (
+        files.get_file_from_path(f"{NOTEBOOK_DIR}/{c}.ipynb").page for c in ("first", "third")
+    )
+    notebook_site.link_neighbours(first, files)
+    notebook_site.link_neighbours(third, files)
+    assert first.next_page is third and third.previous_page is first and third.next_page is None

@@ -132,11 +132,27 @@ def notebook_toc(content: str) -> list[dict]:
     return tokens
 
 
-def finish_notebook_page(content: str, page: Page, config: MkDocsConfig) -> str:
-    """Clean a notebook page's HTML, rebuild its table of contents, keep it out of search."""
+def link_neighbours(page: Page, files: Files) -> None:
+    """Give a notebook page Material's Previous and Next (its footer reads them): the notebook
+    pages of the chapters before and after it, in CHAPTERS' order; the Notebooks page before the
+    first."""
+    chain = [files.get_file_from_path(f"{NOTEBOOK_DIR}.md")]
+    chain += [files.get_file_from_path(f"{NOTEBOOK_DIR}/{chapter}.ipynb") for chapter in CHAPTERS]
+    pages = [file.page for file in chain if file is not None and file.page is not None]
+    index = next(i for i, other in enumerate(pages) if other is page)
+    page.previous_page = pages[index - 1] if index > 0 else None
+    page.next_page = pages[index + 1] if index + 1 < len(pages) else None
+
+
+def finish_notebook_page(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Clean a notebook page's HTML, rebuild its table of contents, link it to its chapter and
+    its neighbours, keep it out of search."""
     chapter_name = Path(page.file.src_uri).stem
     download = page.url + f"{chapter_name}.ipynb"  # where include_source copies it
     page.meta["notebook"] = {"download": download, "colab": colab_url(config, chapter_name)}
+    if chapter_page := files.get_file_from_path(f"{chapter_name}.md"):
+        page.meta["notebook"]["chapter"] = chapter_page.url
+    link_neighbours(page, files)
     content = clean_notebook_html(content)
     chapter = Path(config.docs_dir) / f"{Path(page.file.src_uri).stem}.md"
     alts = list(figures(chapter.read_text(encoding="utf-8")).values())
