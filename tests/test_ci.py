@@ -1,7 +1,11 @@
 """The README's two commands are the set-up, and CI runs the README's test command verbatim."""
 
 import re
+import tomllib
 from pathlib import Path
+
+from tutorial_tools import katex_assets
+from tutorial_tools.validators import VNU_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,3 +66,15 @@ def test_only_the_newest_torchs_venv_lifts_the_machines_pip_constraints() -> Non
     pip = [line for line in ci_commands() if f"{venv}/bin/pip " in line]
     assert pip and lifting == pip
     assert all(line.startswith(f"PIP_CONSTRAINT=/dev/null {venv}/bin/pip ") for line in lifting)
+
+
+def test_ci_installs_what_the_validators_need() -> None:
+    """Java when missing, npm's vnu-jar and KaTeX at the versions the code names, LinkChecker."""
+    lines = "\n".join(ci_commands()).replace("\\\n", " ").splitlines()  # join continued lines
+    java = lines.index("if ! command -v java >/dev/null; then")
+    assert "apt-get install -y default-jre-headless" in lines[java + 1]
+    (npm,) = [line for line in lines if line.startswith("npm install --prefix .cache/npm ")]
+    assert {f"vnu-jar@{VNU_VERSION}", f"katex@{katex_assets.VERSION}"} <= set(npm.split())
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    test_extra = pyproject["project"]["optional-dependencies"]["test"]
+    assert any(re.match(r"linkchecker\b", requirement) for requirement in test_extra)

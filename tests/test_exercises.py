@@ -232,6 +232,18 @@ def test_a_well_formed_page_has_no_problems() -> None:
     assert [e.solution_line for e in exercises(GOOD)] == [13, 24, 41]
 
 
+def test_a_closing_next_paragraph_is_not_part_of_the_last_exercise() -> None:
+    page = GOOD + "\nNext: [10. More](more.md), where it goes on.\n"
+    assert problems(page) == []
+    solution = [line for line in exercises(page)[-1].solution if line.strip()]
+    assert solution == [line for line in exercises(GOOD)[-1].solution if line.strip()]
+
+
+def test_text_other_than_next_after_the_last_solution_is_reported() -> None:
+    page = GOOD + "\nSee [10. More](more.md).\n"
+    assert any("line 37: text after the solution box" in p for p in problems(page))
+
+
 @pytest.mark.parametrize(
     ("change", "problem"),
     [

@@ -124,6 +124,28 @@ def test_plotting_code_is_folded_and_shown_once(page: Path) -> None:
     assert "linreg/plots.py" not in outside_collapsed_boxes(markdown)
 
 
+# Chapter 7's length when chapter 8 was split (issue 17), as page_words counts it: docs/training.md
+# of commit 0e7fca2, with the src/ sections of the split, 5,160 words. No chapter may be longer; a
+# chapter that grows past it is split.
+LONGEST_CHAPTER_WORDS = 5160
+
+
+def page_words(markdown: str) -> int:
+    """Words on a page as a reader meets them: prose, and code with its embeds expanded."""
+    expanded = FENCE.sub(lambda fence: expand_embeds(fence["body"], SRC) or fence[0], markdown)
+    return len(expanded.split())
+
+
+def test_page_words_count_embedded_code() -> None:
+    page = '```python title="x"\n--8<-- "linreg/model.py:forward"\n```\n'
+    assert page_words(page) > 20 and page_words("one two three") == 3
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_no_chapter_is_longer_than_chapter_7_was(chapter: str) -> None:
+    assert page_words(read(DOCS / f"{chapter}.md")) <= LONGEST_CHAPTER_WORDS
+
+
 def test_no_page_asks_to_copy_checks() -> None:
     for path in [*PAGES, *(DOCS / "notebooks").glob("*.ipynb")]:
         assert "copy this too" not in read(path), path.name

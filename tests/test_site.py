@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ["model", "loss", "training", "nn"]
+from tutorial_tools.notebooks import CHAPTERS
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from tutorial_tools.stamp import (
+    RECORD_COMMAND,
     RECORDS,
     Recorder,
     add_stamp,
@@ -79,13 +80,19 @@ def test_a_missing_stale_or_failed_record_means_not_verified(
         chapter.write_text(CHAPTER.replace("Prose.", "New prose."), encoding="utf-8")
     found, why = read_records(records, chapter, tmp_path / "src")
     assert found == [] and why.startswith(reason)
-    assert stamp_markdown(found, why).startswith('!!! warning "Not verified"')
+    stamp = stamp_markdown(found, why)
+    if outcomes is not None and outcomes["failed"]:
+        assert stamp.startswith('!!! warning "Not verified"') and why in stamp
+    else:  # not run here yet: one quiet line with the command that runs them, no warning
+        assert stamp.startswith('??? info stamp "Examples not run in this build yet')
+        assert f"{RECORD_COMMAND} runs them" in stamp.splitlines()[0] and why in stamp
+        assert "warning" not in stamp
 
 
 def test_the_stamp_goes_under_the_title_of_pages_with_examples_only(tmp_path: Path) -> None:
     chapter = make_project(tmp_path)
     stamped = add_stamp(CHAPTER, chapter, tmp_path)
-    assert stamped.startswith('# A chapter\n\n!!! warning "Not verified"\n')
+    assert stamped.startswith('# A chapter\n\n??? info stamp "Examples not run in this build')
     assert stamped.endswith("\n\nProse.\n" + CHAPTER.split("Prose.\n", 1)[1])
     assert add_stamp("# Plain\n\nNo examples.\n", chapter, tmp_path) == "# Plain\n\nNo examples.\n"
 
@@ -175,3 +182,18 @@ def test_a_real_doc_test_run_writes_the_record(tmp_path: Path) -> None:
     assert read_records(tmp_path / RECORDS, chapter, tmp_path / "src")[1].startswith(
         "its doc tests failed"
     )
+
+
+def test_a_fresh_clone_greets_no_reader_with_a_warning(tmp_path: Path) -> None:
+    """With no doc-test record (the README's serve command on a fresh clone), every chapter
+    opens with the quiet stamp line and the command that makes a record, never a warning box."""
+    docs = ROOT / "docs"
+    chapters = [p for p in sorted(docs.glob("*.md")) if "```pycon" in p.read_text("utf-8")]
+    assert len(chapters) >= 6
+    for chapter in chapters:
+        shutil.copy(chapter, tmp_path / chapter.name)
+        markdown = chapter.read_text(encoding="utf-8")
+        stamped = add_stamp(markdown, tmp_path / chapter.name, tmp_path)  # no .cache/verified
+        head = stamped.split("\n\n", 2)[1]
+        assert head.startswith('??? info stamp "Examples not run in this build yet'), chapter
+        assert RECORD_COMMAND in head and "warning" not in stamped.split("\n\n", 3)[2]

@@ -13,12 +13,13 @@ from sybil import Sybil
 from sybil.example import SybilFailure
 from sybil.parsers.markdown import PythonCodeBlockParser
 
+from tutorial_tools.notebooks import CHAPTERS as NOTEBOOK_CHAPTERS
 from tutorial_tools.snippets import expand_embeds, read_section
 from tutorial_tools.sybil_parsers import Embed, PyconParser, SnippetParser
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS, SRC = ROOT / "docs", ROOT / "src"
-CHAPTERS = ["model.md", "loss.md", "training.md", "nn.md"]
+CHAPTERS = [f"{chapter}.md" for chapter in NOTEBOOK_CHAPTERS]
 
 
 def parsers(src: Path = SRC) -> list:
@@ -115,7 +116,8 @@ MINIMUM_EXAMPLES = {
     "model.md": 47,
     "loss.md": 51,
     "training.md": 75,
-    "nn.md": 125,
+    "nn.md": 104,
+    "batches.md": 86,
     "notebooks.md": 0,  # a list of links
 }
 
@@ -197,15 +199,15 @@ ARITHMETIC_BUGS = [
     ("linreg/training.py", "b -= learning_rate * b.grad", "b -= learning_rate * b.grad * 1.001",
      "training.md"),
     ("linreg/training.py", "torch.ones(len(X), 1)", "torch.ones(len(X), 1) * 2", "training.md"),
-    ("linreg/nn.py", "        optimizer.zero_grad()  # 5.", "        # 5.", "nn.md"),  # no reset
+    ("linreg/nn.py", "        optimizer.zero_grad()\n        losses", "        losses", "nn.md"),  # no reset
     ("linreg/nn.py", "model.bias.copy_(b)", "model.bias.copy_(b * 1.001)", "nn.md"),
     ("linreg/nn.py", "losses.append(loss.item())\n    return losses\n\n\n# --8<-- [end:fit]",
      "losses.append(loss.item() * 1.001)\n    return losses\n\n\n# --8<-- [end:fit]", "nn.md"),
     ("linreg/nn.py", "loss = loss_fn(y_hat, y_batch)", "loss = loss_fn(y_hat, y_batch) * 1.01",
      "nn.md"),
-    ("linreg/nn.py", "[[2.0], [-3.0], [0.5]]", "[[2.0], [-3.0], [0.51]]", "nn.md"),
-    ("linreg/nn.py", "noise = torch.randn(n, 1) * 0.1", "noise = torch.randn(n, 1) * 0.2",
-     "nn.md"),
+    ("linreg/batches.py", "[[2.0], [-3.0], [0.5]]", "[[2.0], [-3.0], [0.51]]", "batches.md"),
+    ("linreg/batches.py", "noise = torch.randn(n, 1) * 0.1", "noise = torch.randn(n, 1) * 0.2",
+     "batches.md"),
 ]
 
 

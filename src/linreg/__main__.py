@@ -19,17 +19,19 @@ epochs = 200
 print(f"Starting Parameters: W={W.item():.3f}, b={b.item():.3f}\n")
 
 for epoch in range(epochs):
-    y_hat = X @ W + b  # 1. forward pass
-    loss = torch.mean((y_hat - y) ** 2)  # 2. loss: the MSE
-    loss.backward()  # 3. backward pass: fills W.grad and b.grad
-
-    with torch.no_grad():  # 4. update: not part of the model
+    # 1. forward pass
+    y_hat = X @ W + b
+    # 2. loss: the mean squared error
+    loss = torch.mean((y_hat - y) ** 2)
+    # 3. backward pass: fills W.grad, b.grad
+    loss.backward()
+    # 4. update, not part of the model
+    with torch.no_grad():
         W -= learning_rate * W.grad
         b -= learning_rate * b.grad
-
-    W.grad = None  # 5. reset: backward() adds to .grad
+    # 5. reset: backward() adds to .grad
+    W.grad = None
     b.grad = None
-
     if epoch % 10 == 0:
         print(
             f"Epoch {epoch:02d}: Loss={loss.item():.4f}, "

@@ -23,11 +23,16 @@ def train_sgd(
     """Chapter 7's loop, with the optimizer doing steps 4 and 5."""
     losses = []
     for epoch in range(epochs):
-        y_hat = forward(X, W, b)  # 1. forward pass
-        loss = mse_loss(y_hat, y)  # 2. loss
-        loss.backward()  # 3. backward pass
-        optimizer.step()  # 4. update: θ ← θ − η·∇θL, for W and b
-        optimizer.zero_grad()  # 5. reset: W.grad = b.grad = None
+        # 1. forward pass
+        y_hat = forward(X, W, b)
+        # 2. loss
+        loss = mse_loss(y_hat, y)
+        # 3. backward pass
+        loss.backward()
+        # 4. update: θ ← θ − η·∇θL, for W and b
+        optimizer.step()
+        # 5. reset: W.grad = b.grad = None
+        optimizer.zero_grad()
         losses.append(loss.item())
     return losses
 
@@ -56,29 +61,22 @@ def fit(
 ) -> list[float]:
     """The standard loop: one step per batch; return every step's loss."""
     losses = []
-    for epoch in range(epochs):  # an epoch: one pass over all the batches
-        for X_batch, y_batch in batches:  # a step: one batch
-            optimizer.zero_grad()  # reset the gradients of the last step
-            y_hat = model(X_batch)  # forward pass
-            loss = loss_fn(y_hat, y_batch)  # loss
-            loss.backward()  # backward pass: fills each parameter's .grad
-            optimizer.step()  # update: θ ← θ − η·∇θL
+    # an epoch: one pass over all the batches
+    for epoch in range(epochs):
+        # a step: one batch
+        for X_batch, y_batch in batches:
+            # reset the gradients of the last step
+            optimizer.zero_grad()
+            # forward pass
+            y_hat = model(X_batch)
+            # loss
+            loss = loss_fn(y_hat, y_batch)
+            # backward pass: fills each .grad
+            loss.backward()
+            # update: θ ← θ − η·∇θL
+            optimizer.step()
             losses.append(loss.item())
     return losses
 
 
 # --8<-- [end:fit]
-
-
-# --8<-- [start:make_data_3]
-def make_data_3(n: int = 1000) -> tuple[torch.Tensor, torch.Tensor]:
-    """n noisy points on y = 2x₁ − 3x₂ + 0.5x₃ + 1, X (n, 3)."""
-    X = torch.randn(n, 3)  # 3 features per point
-    true_W = torch.tensor([[2.0], [-3.0], [0.5]])  # one weight per feature
-    true_b = torch.tensor(1.0)
-    noise = torch.randn(n, 1) * 0.1
-    y = X @ true_W + true_b + noise  # shape (n, 1)
-    return X, y
-
-
-# --8<-- [end:make_data_3]

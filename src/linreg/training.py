@@ -19,15 +19,20 @@ def train(
     """The loop of 7.2 as a function; return each epoch's (loss, W, b)."""
     history = []
     for epoch in range(epochs):
-        y_hat = forward(X, W, b)  # 1. forward pass (chapter 5)
-        loss = mse_loss(y_hat, y)  # 2. loss (chapter 6)
+        # 1. forward pass (chapter 5)
+        y_hat = forward(X, W, b)
+        # 2. loss (chapter 6), which must be a number
+        loss = mse_loss(y_hat, y)
         if not torch.isfinite(loss):  # 7.5: the steps ran away
             raise FloatingPointError(f"loss is {loss.item()} at epoch {epoch}")
-        loss.backward()  # 3. backward pass
-        with torch.no_grad():  # 4. update
+        # 3. backward pass
+        loss.backward()
+        # 4. update
+        with torch.no_grad():
             W -= learning_rate * W.grad
             b -= learning_rate * b.grad
-        W.grad = None  # 5. reset
+        # 5. reset
+        W.grad = None
         b.grad = None
         history.append((loss.item(), W.item(), b.item()))
         if epoch % log_every == 0:
@@ -48,7 +53,8 @@ def least_squares(
     """The exact minimum of the MSE: solve [X 1]·[W; b] ≈ y."""
     ones = torch.ones(len(X), 1)  # a column of ones carries b
     A = torch.cat([X, ones], dim=1)  # shape (N, D_in + 1)
-    # argmin ‖A·θ − y‖², by QR: A has full rank here
+    # argmin ‖A·θ − y‖², by a QR factorization of A
+    # ("gels"), which needs independent columns
     theta = torch.linalg.lstsq(A, y, driver="gels").solution
     return theta[:-1], theta[-1]  # W (D_in, D_out), b (D_out,)
 

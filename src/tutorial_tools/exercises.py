@@ -3,8 +3,10 @@
 A chapter's last section, `## Exercises`, holds 3 to 5 exercises. Each is a heading,
 `### Exercise 5.1: Title`, the task, and then, as its last block, a solution folded in a
 collapsible admonition that is closed by default, `??? success "Solution"`, whose content
-(indented 4 spaces) holds console examples the doc tests run. tests/test_exercises.py checks
-the chapters with `problems`; the site tests find the exercises with `exercises`.
+(indented 4 spaces) holds console examples the doc tests run. After the exercises the page
+may close with a `Next: [N. Title](page.md)` paragraph, its pointer to the next chapter.
+tests/test_exercises.py checks the chapters with `problems`; the site tests find the exercises
+with `exercises`.
 """
 
 import re
@@ -17,6 +19,7 @@ BOX = re.compile(r"^(?:\?\?\?\+?|!!!) ")  # any admonition, collapsible or not, 
 INDENT = "    "  # a box's content
 PROMPT = re.compile(r"^ *>>> ")
 CHAPTER_NUMBER = re.compile(r"^# (?P<number>\d+)\. ", re.MULTILINE)
+NEXT = "Next: ["  # the page's closing pointer to the next chapter, after the exercises
 FEWEST, MOST = 3, 5
 
 
@@ -43,7 +46,8 @@ def section_lines(markdown: str) -> tuple[int, list[str]] | None:
     if SECTION not in lines:
         return None
     start = lines.index(SECTION)
-    return start, lines[start + 1 :]
+    end = next((i for i, line in enumerate(lines) if i > start and line.startswith(NEXT)), None)
+    return start, lines[start + 1 : end]
 
 
 def exercises(markdown: str) -> list[Exercise]:

@@ -93,9 +93,9 @@ class QuietServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(site: Path) -> Iterator[str]:
+def serve(site: Path, handler: type[SiteHandler] = SiteHandler) -> Iterator[str]:
     """Serve `site` on 127.0.0.1 at a free port; yield its base URL (no trailing slash)."""
-    server = QuietServer(("127.0.0.1", 0), partial(SiteHandler, directory=str(site)))
+    server = QuietServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

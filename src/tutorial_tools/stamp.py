@@ -103,10 +103,26 @@ def read_records(records: Path, chapter: Path, src: Path) -> tuple[list[Record],
     return current, None
 
 
+# The one command that writes the records, once the test extras are installed (README)
+RECORD_COMMAND = ".venv/bin/pytest docs"
+FAILED = "its doc tests failed"  # the start of read_records' reason for a failing record
+
+
 def stamp_markdown(records: list[Record], reason: str | None) -> str:
-    """An admonition naming when and with what the examples passed, or why they are unverified."""
-    if reason is not None:
+    """An admonition naming when and with what the examples passed, or why they are unverified:
+    a warning where they failed, one quiet line where they have not run on this copy yet."""
+    if reason is not None and reason.startswith(FAILED):
         return f'!!! warning "Not verified"\n\n    The examples on this page are not verified: {reason}.\n'
+    if reason is not None:
+        title = f"Examples not run in this build yet · {RECORD_COMMAND} runs them"
+        body = (
+            f"    This copy of the site has no passing doc-test run for this page ({reason}).\n"
+            "    On the published site this line says when, and with which torch and Python,\n"
+            "    every example on the page ran and matched its output. To check them on your\n"
+            f"    machine, run `{RECORD_COMMAND}` (with the README's test command's install),\n"
+            "    then build or serve the site again.\n"
+        )
+        return f'??? info stamp "{html.escape(title)}"\n\n{body}'
     title = " · ".join(
         [
             f"Verified {max(r.date for r in records)[:10]}",
