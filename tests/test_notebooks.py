@@ -14,6 +14,7 @@ from tutorial_tools.notebooks import (
     CHAPTERS,
     FOLDED,
     NEXT_CELL,
+    NEXT_HEADING,
     SOLUTION_HEADING,
     SOLUTION_LINE,
     chapter_cells,
@@ -171,6 +172,39 @@ def test_each_solution_of_a_chapter_is_a_folded_heading_in_its_notebook(chapter:
                 break
             under.append(cell["cell_type"])
         assert "code" in under, (chapter, i)
+
+
+def test_the_closing_next_paragraph_gets_a_heading_so_no_solution_folds_it() -> None:
+    """Jupyter and Colab fold a solution's heading up to the next heading: the chapter's closing
+    `Next:` paragraph, after the last solution, gets one of its own."""
+    markdown = (
+        "### Exercise 1.1: Add\n\nPredict.\n\n"
+        '??? success "Solution"\n\n    ```pycon\n    >>> 1 + 1\n    2\n    ```\n\n'
+        "Next: [2. More](more.md), where it goes on.\n"
+    )
+    cells = chapter_cells(markdown, SRC)
+    assert [c.source for c in cells[1:]] == [
+        f"{SOLUTION_HEADING} 1.1",
+        "1 + 1",
+        f"{NEXT_HEADING}\n\n[2. More](more.ipynb), where it goes on.",
+    ]
+    assert NEXT_HEADING.startswith("## ")  # above the solutions' level: it ends their fold
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_no_solution_folds_the_chapters_closing_paragraph(chapter: str) -> None:
+    """The cells under each folded solution heading, up to the next heading, hold no pointer
+    to the next chapter."""
+    notebook = json.loads(notebook_path(DOCS, chapter).read_text(encoding="utf-8"))
+    sources = ["".join(c["source"]) for c in notebook["cells"]]
+    folded = False
+    for cell, source in zip(notebook["cells"], sources):
+        if source.startswith("#"):
+            folded = bool(cell["metadata"].get("jp-MarkdownHeadingCollapsed"))
+        assert not (folded and "Next:" in source), (chapter, source)
+    markdown = (DOCS / f"{chapter}.md").read_text(encoding="utf-8")
+    if "\nNext: [" in markdown:
+        assert sum(source.startswith(NEXT_HEADING + "\n") for source in sources) == 1
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)

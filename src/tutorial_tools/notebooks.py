@@ -13,6 +13,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tutorial_tools.exercises import NEXT
 from tutorial_tools.snippets import expand_embeds
 
 CHAPTERS = ("model", "loss", "training", "nn", "batches")  # docs/<name>.md -> docs/notebooks/<name>.ipynb
@@ -44,6 +45,9 @@ OPEN_THE_BOX = re.compile(
 )
 NEXT_CELL = r"The next cell defines \g<them>."
 OUTPUT_INFO = 'text title="Output"'  # what the embedded code before it prints
+# The chapter's closing `Next: [N. Title](page.md)` paragraph comes after the last solution: under
+# a heading of its own, so that Jupyter, Colab and the notebook page do not fold it into that one.
+NEXT_HEADING = "## Next"
 
 
 @dataclass
@@ -135,9 +139,17 @@ def notebook_prose(text: str) -> str:
     return OPEN_THE_BOX.sub(NEXT_CELL, text)
 
 
+def closing_section(lines: list[str]) -> list[str]:
+    """The lines with the chapter's closing `Next: [...]` paragraph under NEXT_HEADING."""
+    out: list[str] = []
+    for line in lines:
+        out += [NEXT_HEADING, "", line.removeprefix("Next: ")] if line.startswith(NEXT) else [line]
+    return out
+
+
 def chapter_cells(markdown: str, src: Path) -> list[Cell]:
     """Split a chapter into markdown and code cells, in page order."""
-    lines = flatten_blocks(COMMENT.sub("", markdown).splitlines())
+    lines = closing_section(flatten_blocks(COMMENT.sub("", markdown).splitlines()))
     cells: list[Cell] = []
     prose: list[str] = []
 
