@@ -283,7 +283,7 @@ PHONE_OVERFLOW_JS = """() => {
   const problems = [];
   const page = document.documentElement;
   if (page.scrollWidth > innerWidth) problems.push(`page ${page.scrollWidth}px wide`);
-  for (const box of document.querySelectorAll(".katex-display, pre > code, .highlight-ipynb")) {
+  for (const box of document.querySelectorAll(".katex-display, pre > code")) {
     const scrolls = ["auto", "scroll"].includes(getComputedStyle(box).overflowX);
     if (box.scrollWidth > box.clientWidth + 1 && !scrolls) {
       problems.push(`${box.className || box.tagName} overflows: ${box.textContent.slice(0, 40)}`);
@@ -347,7 +347,7 @@ def test_no_copy_button_covers_code(
     touch screen or on a desktop's, where code lines use up to 79 of the 80 columns."""
     tab = new_tab(browser, base_url, has_touch=touch, is_mobile=touch)
     tab.page.set_viewport_size(viewport)
-    covered, buttons = [], 0
+    covered, buttons, notebook_buttons = [], 0, 0
     for path in pages:
         tab.open(path)
         tab.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
@@ -355,10 +355,13 @@ def test_no_copy_button_covers_code(
         for index in range(blocks.count()):  # Material mounts a block once it is in view
             blocks.nth(index).scroll_into_view_if_needed()
         tab.page.wait_for_timeout(200)
-        buttons += tab.page.locator("article pre .md-code__button").count()
+        mounted = tab.page.locator("article pre .md-code__button").count()
+        buttons += mounted
+        notebook_buttons += mounted if notebook_page(path) else 0
         covered += [f"{path} {text}" for text in tab.page.evaluate(COVERED_CODE_JS)]
     tab.page.context.close()
     assert buttons > 20, "no copy buttons mounted"
+    assert notebook_buttons > 20, "no copy buttons mounted on the notebook pages' cells"
     assert not covered, "\n".join(covered)
 
 
@@ -507,11 +510,11 @@ def test_tab_reaches_every_copy_button_and_keeps_the_focus(tab: Tab, pages: list
         tab.open(path)
         expected = tab.page.evaluate(EXPECTED_BUTTONS_JS)
         if not expected:
-            continue  # no code block on this page (the notebooks' cells have no copy button)
+            continue  # no code block on this page
         walked += 1
         tab.page.locator("article h1").first.click()  # Tab starts from the title
         stops = []
-        while len(stops) < 200 and "footer" not in stops:
+        while len(stops) < 3 * len(expected) + 100 and "footer" not in stops:
             tab.page.keyboard.press("Tab")
             try:
                 tab.page.wait_for_function(FOCUS_SETTLED_JS, timeout=3000)
@@ -528,15 +531,13 @@ def test_tab_reaches_every_copy_button_and_keeps_the_focus(tab: Tab, pages: list
 
 # A name and a space as Pygments wraps them, each added to every code block next to the same text
 # in a bare span: how each looks. code_blocks.py drops these spans, so their classes must change
-# nothing a reader sees (a space has no ink, so its colour cannot show). In the notebooks' cells
-# punctuation loses its span too (notebook_site.py).
-PLAIN_TOKEN_LOOKS_JS = """() => [...document.querySelectorAll("pre > code, .highlight-ipynb > pre")]
-  .flatMap(code => (code.matches(".highlight-ipynb > pre") ? ["n", "w", "p"] : ["n", "w"])
-  .map(token => {
+# nothing a reader sees (a space has no ink, so its colour cannot show).
+PLAIN_TOKEN_LOOKS_JS = """() => [...document.querySelectorAll("pre > code")]
+  .flatMap(code => ["n", "w"].map(token => {
     const [classed, bare] = [token, ""].map(name => {
       const span = document.createElement("span");
       span.className = name;
-      span.textContent = {n: "x", w: " ", p: "("}[token];
+      span.textContent = {n: "x", w: " "}[token];
       return code.appendChild(span);
     });
     const ink = token === "w" ? [] : ["color"];
@@ -734,3 +735,144 @@ def test_search_finds_an_exercise(tab: Tab) -> None:
     """Searching an exercise's words lists the exercise itself, linked to its heading."""
     links = search(tab, "fastest learning rate")
     assert "/training/#exercise-74-the-fastest-learning-rate" in links, links
+
+
+def notebook_page(path: str) -> bool:
+    """Whether a URL path is a chapter's notebook page, /notebooks/<chapter>/."""
+    return re.fullmatch(r"/notebooks/[\w-]+/", path) is not None
+
+
+def notebook_pages(pages: list[str]) -> list[str]:
+    """The notebook pages the build produced: one per chapter."""
+    from tutorial_tools.notebooks import CHAPTERS
+
+    found = [path for path in pages if notebook_page(path)]
+    assert sorted(found) == sorted(f"/notebooks/{chapter}/" for chapter in CHAPTERS), pages
+    return found
+
+
+def test_notebook_solutions_stay_folded_until_clicked(tab: Tab, pages: list[str]) -> None:
+    """As on the chapters, each solution on a notebook page starts closed, its cells hidden; a
+    click on its title shows them."""
+    from tutorial_tools.site_check import ROOT
+
+    for path in notebook_pages(pages):
+        chapter = (ROOT / "docs" / f"{path.split('/')[2]}.md").read_text(encoding="utf-8")
+        tab.open(path)
+        solutions = tab.page.locator("article details.success")
+        assert solutions.count() == chapter.count('\n??? success "Solution"\n') >= 3, path
+        assert solutions.evaluate_all("ds => ds.every(d => !d.open)"), f"{path}: one is open"
+        for i in range(solutions.count()):
+            solution = solutions.nth(i)
+            summary = solution.locator("summary")
+            assert summary.inner_text().startswith("Solution "), path
+            cells = solution.locator("pre")
+            assert cells.count() >= 1 and not cells.first.is_visible(), f"{path} solution {i + 1}"
+            summary.click()
+            cells.first.scroll_into_view_if_needed()
+            assert cells.first.is_visible(), f"{path} solution {i + 1} stays hidden once opened"
+
+
+def test_notebook_pages_walk_in_chapter_order_and_lead_to_their_chapter(tab: Tab) -> None:
+    """Next leads from the first chapter's notebook page through the others in the chapters'
+    order, Previous back to the Notebooks page; each page links to its chapter."""
+    from tutorial_tools.notebooks import CHAPTERS
+
+    order = [f"/notebooks/{chapter}/" for chapter in CHAPTERS]
+    walks = {}
+    for direction, start in (("next", order[0]), ("prev", order[-1])):
+        tab.open(start)
+        walks[direction] = [start]
+        link = tab.page.locator(f"a.md-footer__link--{direction}")
+        while notebook_page(walks[direction][-1]) and link.count():  # on to the first other page
+            link.click()
+            tab.page.wait_for_load_state()
+            walks[direction].append(tab.page.evaluate("location.pathname"))
+    assert walks["next"] == order
+    assert walks["prev"] == order[::-1] + ["/notebooks/"]
+    for chapter, path in zip(CHAPTERS, order):
+        tab.open(path)
+        tab.page.get_by_role("link", name="Back to the chapter").click()
+        tab.page.wait_for_load_state()
+        assert tab.page.evaluate("location.pathname") == f"/{chapter}/"
+
+
+# Every number in a code block or an output whose characters lie on more than one line: none
+# should, since code and outputs scroll sideways instead of wrapping.
+SPLIT_NUMBERS_JS = """() => {
+  const split = [];
+  let numbers = 0;
+  for (const code of document.querySelectorAll("article pre > code")) {
+    code.parentElement.style.contentVisibility = "visible";  // lay out what the browser skipped
+    const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      for (const match of node.data.matchAll(/\\d[\\d.]*(?:e[-+]?\\d+)?/g)) {
+        numbers += 1;
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].map(rect => Math.round(rect.top)));
+        if (tops.size > 1) split.push(match[0]);
+      }
+    }
+  }
+  return {numbers, split: split.slice(0, 5)};
+}"""
+
+
+def test_no_number_is_split_across_lines_on_a_phone(tab: Tab, pages: list[str]) -> None:
+    """At 390 px every number in code and outputs stays on one line (no `b=1.4` / `57`): the
+    notebook pages' outputs scroll sideways, as the chapters' blocks do."""
+    tab.page.set_viewport_size(PHONE)
+    split, in_outputs = [], 0
+    for path in pages:
+        tab.open(path)
+        tab.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        found = tab.page.evaluate(SPLIT_NUMBERS_JS)
+        split += [f"{path}: {number}" for number in found["split"]]
+        in_outputs += found["numbers"] if notebook_page(path) else 0
+    assert in_outputs > 1000, "the notebook pages' code and outputs hold few numbers"
+    assert not split, "\n".join(split)
+
+
+# The width of each code block at the article's top level (not in a box), and the viewport's.
+BLOCK_WIDTHS_JS = """() => [...document.querySelectorAll("article > div.highlight > pre > code")]
+  .map(code => [Math.round(code.getBoundingClientRect().width), innerWidth])"""
+
+
+def test_code_cells_use_a_phones_whole_width(tab: Tab, pages: list[str]) -> None:
+    """At 390 px a notebook page's code cells and outputs span the screen, as a chapter's code
+    blocks do (JupyterLab's prompt column and padding left about 65 px unused)."""
+    tab.page.set_viewport_size(PHONE)
+    narrow, blocks = [], 0
+    for path in notebook_pages(pages) + ["/model/"]:
+        tab.open(path)
+        widths = tab.page.evaluate(BLOCK_WIDTHS_JS)
+        blocks += len(widths)
+        narrow += [
+            f"{path} block {i + 1}: {w} of {v} px" for i, (w, v) in enumerate(widths) if w < v
+        ]
+    assert blocks > 100, blocks
+    assert not narrow, "\n".join(narrow[:10])
+
+
+def test_a_notebook_cells_copy_button_copies_its_code(tab: Tab, pages: list[str]) -> None:
+    """The copy button of a notebook page's code cell (Material's, as on the chapters) copies the
+    cell's source exactly, as the page's downloadable notebook holds it."""
+    problems, copied_cells = [], 0
+    for path in notebook_pages(pages):
+        tab.open(path)
+        name = path.split("/")[2]
+        notebook = tab.page.evaluate(f"fetch('{name}.ipynb').then(response => response.json())")
+        sources = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+        tab.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        cells = tab.page.locator("article div.hl-python")  # nbconvert's class for a code cell
+        assert cells.count() == len(sources), path
+        for i in sorted({0, 1, len(sources) // 2, len(sources) - 1}):
+            copied_cells += 1
+            copied = copy_block(tab, cells.nth(i))
+            if copied.rstrip("\n") != sources[i]:
+                problems.append(f"{path} cell {i + 1} copied {copied!r}, not {sources[i]!r}")
+    assert copied_cells >= 4 * len(notebook_pages(pages)) - 4
+    assert not problems, "\n".join(problems)

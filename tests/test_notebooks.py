@@ -13,6 +13,8 @@ from tutorial_tools.sybil_parsers import OPERATION_NAME
 from tutorial_tools.notebooks import (
     CHAPTERS,
     FOLDED,
+    NEXT_CELL,
+    NEXT_HEADING,
     SOLUTION_HEADING,
     SOLUTION_LINE,
     chapter_cells,
@@ -94,6 +96,33 @@ def test_chapter_markdown_becomes_cells() -> None:
     assert cells[2].source == "```bash\nls\n```"
 
 
+def test_the_sentence_that_asks_to_open_the_recap_box_points_at_the_next_cell() -> None:
+    """A notebook has no box: the chapter's request to open it and copy the code (the line may
+    break anywhere in it) becomes a pointer to the next cell, which holds that code."""
+    markdown = (
+        "This page uses two functions. If you follow along in a fresh\nPython, open the box and"
+        ' copy them first.\n\n??? abstract "Code from chapter 5"\n\n    ```pycon\n    >>> x = 1\n'
+        "    ```\n\nAnd one. If you follow along in a fresh Python, open the box and copy it"
+        " first.\n"
+    )
+    cells = chapter_cells(markdown, SRC)
+    assert cells[0].source == (
+        "This page uses two functions. The next cell defines them.\n\n**Code from chapter 5**"
+    )
+    assert cells[1].source == "x = 1"
+    assert cells[-1].source == "And one. The next cell defines it."
+    assert NEXT_CELL.startswith("The next cell")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_no_notebook_asks_to_open_a_box(chapter: str) -> None:
+    """Whatever a chapter says before its recap box, its notebook does not send readers to a box:
+    a new wording needs its rule in notebooks.OPEN_THE_BOX."""
+    notebook = json.loads(notebook_path(DOCS, chapter).read_text(encoding="utf-8"))
+    markdown = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    assert "open the box" not in " ".join(" ".join(markdown).split())
+
+
 def test_a_solution_box_becomes_a_folded_heading_with_its_cells_under_it() -> None:
     """Jupyter and Colab fold what follows a heading, up to the next exercise: the box's title
     is a heading cell of its own, marked folded for both; its prose and code follow, without
@@ -143,6 +172,39 @@ def test_each_solution_of_a_chapter_is_a_folded_heading_in_its_notebook(chapter:
                 break
             under.append(cell["cell_type"])
         assert "code" in under, (chapter, i)
+
+
+def test_the_closing_next_paragraph_gets_a_heading_so_no_solution_folds_it() -> None:
+    """Jupyter and Colab fold a solution's heading up to the next heading: the chapter's closing
+    `Next:` paragraph, after the last solution, gets one of its own."""
+    markdown = (
+        "### Exercise 1.1: Add\n\nPredict.\n\n"
+        '??? success "Solution"\n\n    ```pycon\n    >>> 1 + 1\n    2\n    ```\n\n'
+        "Next: [2. More](more.md), where it goes on.\n"
+    )
+    cells = chapter_cells(markdown, SRC)
+    assert [c.source for c in cells[1:]] == [
+        f"{SOLUTION_HEADING} 1.1",
+        "1 + 1",
+        f"{NEXT_HEADING}\n\n[2. More](more.ipynb), where it goes on.",
+    ]
+    assert NEXT_HEADING.startswith("## ")  # above the solutions' level: it ends their fold
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_no_solution_folds_the_chapters_closing_paragraph(chapter: str) -> None:
+    """The cells under each folded solution heading, up to the next heading, hold no pointer
+    to the next chapter."""
+    notebook = json.loads(notebook_path(DOCS, chapter).read_text(encoding="utf-8"))
+    sources = ["".join(c["source"]) for c in notebook["cells"]]
+    folded = False
+    for cell, source in zip(notebook["cells"], sources):
+        if source.startswith("#"):
+            folded = bool(cell["metadata"].get("jp-MarkdownHeadingCollapsed"))
+        assert not (folded and "Next:" in source), (chapter, source)
+    markdown = (DOCS / f"{chapter}.md").read_text(encoding="utf-8")
+    if "\nNext: [" in markdown:
+        assert sum(source.startswith(NEXT_HEADING + "\n") for source in sources) == 1
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -352,90 +414,3 @@ def test_cache_key_follows_chapter_src_and_torch(tmp_path: Path, monkeypatch) ->
     monkeypatch.setattr(execute.importlib.metadata, "version", lambda name: "9.9.9")
     fourth = key()
     assert len({first, second, third, fourth}) == 4
-
-
-def test_purge_css_keeps_only_rules_the_page_can_use() -> None:
-    from tutorial_tools.notebook_site import purge_css
-
-    css = (
-        ".jupyter-wrapper{--jp-x:1}.jupyter-wrapper .jp-Cell{margin:0}"
-        ".jupyter-wrapper .jp-Unused{color:red}.jupyter-wrapper :root{--jp-icon:url(x)}"
-        "@media print{.jupyter-wrapper .jp-Cell{margin:1px}.jp-Unused{margin:2px}}"
-        "@media print{.jp-Unused{margin:3px}}pre{line-height:var(--jp-x)}"
-    )
-    kept = purge_css(css, {"jupyter-wrapper", "jp-Cell"})
-    assert ".jp-Cell{margin:0}" in kept and "--jp-x:1" in kept
-    assert "pre{line-height:var(--jp-x)}" in kept
-    assert "jp-Unused" not in kept and ":root" not in kept
-    assert kept.count("@media print") == 1 and "margin:1px" in kept
-
-
-def test_notebook_pages_carry_no_unused_jupyter_css(tmp_path: Path) -> None:
-    from tutorial_tools.notebook_site import purge_styles
-
-    page = '<style>.a{x:1}.b{x:2}</style><div class="a"></div>'
-    assert purge_styles(page, tmp_path) == '<style>.a{x:1}</style><div class="a"></div>'
-    assert len(list(tmp_path.iterdir())) == 1  # cached
-    assert purge_styles(page, tmp_path) == '<style>.a{x:1}</style><div class="a"></div>'
-    other = '<style>.a{x:1}.b{x:2}</style><div class="b"></div>'
-    assert purge_styles(other, tmp_path) == '<style>.b{x:2}</style><div class="b"></div>'
-
-
-def test_inline_output_images_become_files_with_the_chapters_alt_texts(tmp_path: Path) -> None:
-    import base64
-
-    from tutorial_tools.notebook_site import serve_images
-
-    png = base64.b64encode(b"\x89PNG fake").decode()
-    content = f'<img alt="No description" class="" src="data:image/png;base64,{png}"/>' * 2
-    page = tmp_path / "notebooks" / "training" / "index.html"
-    out = serve_images(content, page, ["first figure", "second & last"])
-    assert "data:image" not in out
-    assert 'alt="first figure"' in out and 'alt="second &amp; last"' in out
-    assert (page.parent / "output-2.png").read_bytes() == b"\x89PNG fake"
-    unmatched = serve_images(content, page, ["only one alt"])
-    assert unmatched.count('alt="No description"') == 2
-
-
-def test_custom_properties_nothing_reads_are_dropped() -> None:
-    """A property read by var(), or by a property that is itself read, stays; the rest go, and
-    a rule left empty goes too. Values with semicolons in strings survive the parse."""
-    from tutorial_tools.notebook_site import drop_unused_properties
-
-    css = (
-        ".w{--a:1px;--b:var(--a);--c:2px;--icon:url('data:x;base64,AA');color:red}"
-        ".x{--unread:var(--c)}"
-        "@media print{.w{--d:3px;margin:var(--b)}}"
-    )
-    kept = drop_unused_properties(css)
-    assert "--a:1px" in kept and "--b:var(--a)" in kept and "margin:var(--b)" in kept
-    assert "--c" not in kept and "--icon" not in kept and "--d" not in kept
-    assert ".x" not in kept and "color:red" in kept
-    assert drop_unused_properties(kept) == kept
-
-
-def test_each_cells_copy_icon_is_drawn_by_css() -> None:
-    """mkdocs-jupyter's inline SVG icon in every cell becomes an empty span the CSS masks."""
-    from tutorial_tools.notebook_site import ICON, clean_notebook_html
-
-    svg = (
-        '<svg aria-hidden="true" class="clipboard-copy-icon" height="20" viewbox="0 0 16 16">'
-        '\n<path d="M0 6.75z" fill="currentColor"></path>\n</svg>'
-    )
-    cleaned = clean_notebook_html(f"<clipboard-copy>{svg}</clipboard-copy>" * 2)
-    assert cleaned == f"<clipboard-copy>{ICON}</clipboard-copy>" * 2
-    css = (DOCS / "stylesheets" / "notebooks.css").read_text(encoding="utf-8")
-    assert "span.clipboard-copy-icon" in css and "mask: url(" in css
-
-
-def test_punctuation_in_notebook_code_loses_its_span() -> None:
-    """The code's own colour, as Pygments' default style draws it: `p` spans go, others stay."""
-    from tutorial_tools.notebook_site import clean_notebook_html
-
-    code = (
-        '<span class="n">f</span><span class="p">(</span>'
-        '<span class="mi">1</span><span class="p">)</span>'
-    )
-    assert clean_notebook_html(code) == '<span class="n">f</span>(<span class="mi">1</span>)'
-    css = (DOCS / "stylesheets" / "notebooks.css").read_text(encoding="utf-8")
-    assert ".highlight-ipynb .p {" not in css

@@ -9,6 +9,12 @@ from tutorial_tools.code_blocks import prepare_code_blocks
 from tutorial_tools.math import render_math
 
 
+def on_config(config, **kwargs: object):
+    """Render the notebook pages with our nbconvert template (notebook_site.TEMPLATES)."""
+    notebook_site.use_page_template(config)
+    return config
+
+
 @event_priority(50)  # before mkdocs-jupyter turns the notebooks into pages
 def on_files(files, config, **kwargs: object):
     """Start running the chapters' notebooks (or reuse the cache); add them and their figures."""
@@ -46,10 +52,10 @@ def on_post_build(config, **kwargs: object) -> None:
     stamp.check_verified(Path(config.docs_dir), Path(config.config_file_path).parent)
 
 
-def on_page_content(html: str, page, config, **kwargs: object) -> str:
+def on_page_content(html: str, page, config, files, **kwargs: object) -> str:
     """Typeset the page's math with KaTeX and lighten its code blocks before the theme wraps it."""
     if notebook_site.is_notebook_page(page):
-        html = notebook_site.finish_notebook_page(html, page, config)
+        html = notebook_site.finish_notebook_page(html, page, config, files)
     return prepare_code_blocks(render_math(html))
 
 

@@ -5,20 +5,18 @@ The build renders, for download and on the notebook pages, the notebooks it has 
 """
 
 import base64
-import hashlib
 import html
 import re
 from concurrent.futures import Future
-from functools import cache
 from pathlib import Path
 
-import tinycss2
+import mkdocs_jupyter.config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from tutorial_tools.execute import start_chapters
+from tutorial_tools.execute import start_chapters, tree_digest
 from tutorial_tools.figures import figure_names, figures
 from tutorial_tools.math import render_tex
 from tutorial_tools.notebooks import CHAPTERS, NOTEBOOK_DIR
@@ -28,34 +26,25 @@ COLAB = "https://colab.research.google.com/github/{repo}/blob/{branch}/docs/{pat
 GITHUB = re.compile(r"^https://github\.com/(?P<repo>[^/]+/[^/]+?)/?$")
 BRANCH = re.compile(r"^(?:edit|blob)/(?P<branch>[^/]+)/")
 
-# What nbconvert's template adds that would load from a CDN: MathJax, and mermaid's loader.
-MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL)
-MERMAID = re.compile(r'<script type="module">(?:(?!</script>).)*?jp-Mermaid.*?</script>', re.DOTALL)
+# mkdocs-jupyter renders the notebook pages with our nbconvert templates (templates/), which
+# give each cell Material's markup; its 0.26 has no option for a template (its issue #178), so we
+# point the folder it reads its own from (`settings.templates_dir`) at ours.
+TEMPLATES = Path(__file__).with_name("templates")
+PAGE_CACHE = ".cache/mkdocs-jupyter"  # its cache of rendered pages: a folder per template version
 # Math left in the notebook's markdown cells, as nbconvert's renderer leaves it for MathJax.
 DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$")
 NOTEBOOK_LINK = re.compile(r'href="(?P<page>[\w-]+)\.ipynb(?P<anchor>#[^"]*)?"')
-HEADING = re.compile(r'<h(?P<level>[1-6]) id="(?P<id>[^"]+)">(?P<name>.*?)<a class="anchor-link"')
-CODE_CELL = '<div class="highlight-ipynb'  # scrolls sideways, so keyboard users must reach it
-# mkdocs-jupyter repeats GitHub's copy icon as an inline SVG in every code cell; one CSS mask
-# (docs/stylesheets/notebooks.css) draws it instead: about 2 KB of gzip on the longest page.
-COPY_ICON = re.compile(r'<svg aria-hidden="true" class="clipboard-copy-icon".*?</svg>', re.DOTALL)
-ICON = '<span aria-hidden="true" class="clipboard-copy-icon"></span>'
-# Punctuation in the cells' code takes the code's own colour (Pygments' default style gives it
-# none either), without a span of its own: a fifth of the elements of the longest notebook page
-# (857 of 4,451) and 1.5 KB of gzip, for a page that Lighthouse found slow to style.
-PUNCTUATION = re.compile(r'<span class="p">(?P<text>[^<]*)</span>')
-
-# nbconvert inlines all of JupyterLab's CSS (about 90 KB gzip) into every notebook page.
-STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.DOTALL)
-CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
-VAR = re.compile(r"var\(\s*(--[\w-]+)")  # a custom property read
-HTML_CLASSES = re.compile(r'class="([^"]*)"')
+HEADING = re.compile(r'<h(?P<level>[1-6]) id="(?P<id>[^"]+)">(?P<name>.*?)<a class="headerlink"')
+# A Pygments block (a code cell, a fence in a markdown cell) has no <code> inside its <pre>, which
+# Material's styles and copy button look for. Its code is escaped: it holds no "</pre>".
+PYGMENTS_PRE = re.compile(r"<pre><span></span>(?P<code>.*?)</pre>", re.DOTALL)
+# mkdocs-jupyter appends nbconvert's Pygments CSS (for classes our template does not write).
+STYLE = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)
 # nbconvert inlines output images as base64; a matplotlib figure shows as one <img> per figure.
 DATA_IMAGE = re.compile(r'<img (?P<attrs>[^>]*?)src="data:image/png;base64,(?P<data>[^"]+)"')
 ALT = re.compile(r'alt="[^"]*"')
 SRC = Path(__file__).resolve().parents[1]  # the src/ that the chapters embed sections from
-THIS_MODULE = Path(__file__).read_bytes()
 
 
 _running: dict[str, Future] = {}  # chapter -> its run started by add_notebook_files
@@ -76,6 +65,15 @@ def add_notebook_files(files: Files, config: MkDocsConfig) -> Files:
         for name in figure_names((docs / f"{chapter}.md").read_text(encoding="utf-8")):
             files.append(run_file(f"figures/{name}.svg", folder, config))
     return files
+
+
+def use_page_template(config: MkDocsConfig) -> None:
+    """Have mkdocs-jupyter render the notebook pages with TEMPLATES, and cache them under the
+    templates' hash: its cache is keyed on the notebook alone, so an edited template would not
+    render them again."""
+    mkdocs_jupyter.config.settings.templates_dir = str(TEMPLATES)
+    cache_dir = Path(config.config_file_path).parent / PAGE_CACHE / tree_digest(TEMPLATES)[:16]
+    config.plugins["mkdocs-jupyter"].config["cache_dir"] = str(cache_dir)
 
 
 def wait_for_notebooks(chapter: str | None = None) -> None:
@@ -111,91 +109,13 @@ def set_notebook_links(page: Page, config: MkDocsConfig, files: Files) -> None:
 
 
 def clean_notebook_html(content: str) -> str:
-    """A notebook page without CDN scripts, its math typeset by KaTeX, its links to pages."""
-    content = MERMAID.sub("", MATHJAX.sub("", content))
+    """A notebook page's cells as Material code blocks, its math typeset by KaTeX, its links to
+    pages, without the Pygments CSS that mkdocs-jupyter appends."""
+    content = STYLE.sub("", content)
+    content = PYGMENTS_PRE.sub(r"<pre><span></span><code>\g<code></code></pre>", content)
     content = DISPLAY_MATH.sub(lambda m: render_tex(html.unescape(m[1]), display=True), content)
     content = INLINE_MATH.sub(lambda m: render_tex(html.unescape(m[1]), display=False), content)
-    content = content.replace(CODE_CELL, '<div tabindex="0" class="highlight-ipynb')
-    content = COPY_ICON.sub(ICON, content)
-    content = PUNCTUATION.sub(r"\g<text>", content)
     return NOTEBOOK_LINK.sub(r'href="../\g<page>/\g<anchor>"', content)
-
-
-def purge_styles(content: str, cache: Path) -> str:
-    """Keep, in the page's inline styles, only the rules that can match its own elements.
-    Parsing JupyterLab's CSS takes about half a second, so results are cached in `cache`."""
-    classes = {name for found in HTML_CLASSES.findall(content) for name in found.split()}
-
-    def purged(match: re.Match) -> str:
-        # keyed on this module too, so that a change in how CSS is purged purges again
-        digest = hashlib.sha256(f"{sorted(classes)}{match[2]}".encode() + THIS_MODULE)
-        key = digest.hexdigest()
-        cached = cache / f"{key}.css"
-        if not cached.exists():
-            cache.mkdir(parents=True, exist_ok=True)
-            cached.write_text(purge_css(match[2], classes), encoding="utf-8")
-        return match[1] + cached.read_text(encoding="utf-8") + match[3]
-
-    return STYLE.sub(purged, content)
-
-
-def purge_css(css: str, classes: set[str]) -> str:
-    """The rules of `css` that a page using only `classes` needs (parsed with tinycss2), without
-    the custom properties that none of them reads."""
-    return drop_unused_properties("".join(kept_rule(rule, classes) for rule in parse_css(css)))
-
-
-def drop_unused_properties(css: str) -> str:
-    """Remove each custom property (`--name: value`) that no `var(--name)` in `css` reads,
-    until none is left: JupyterLab's CSS declares about 450, a notebook page reads about 90
-    (4 KB of gzip on the longest page). Nothing outside the inline CSS reads them."""
-    while True:
-        used = set(VAR.findall(css))
-        rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-        pruned = "".join(without_unused(rule, used) for rule in rules)
-        if pruned == css:
-            return css
-        css = pruned
-
-
-def without_unused(rule: object, used: set[str]) -> str:
-    """A rule without its declarations of custom properties not in `used` ("" if left empty),
-    recursing into @media and @supports."""
-    if rule.type == "qualified-rule":
-        declarations = tinycss2.parse_declaration_list(
-            rule.content, skip_comments=True, skip_whitespace=True
-        )
-        unused = [d for d in declarations if d.type == "declaration" and d.name not in used]
-        kept = [d for d in declarations if not (d in unused and d.name.startswith("--"))]
-        body = ";".join(d.serialize() for d in kept)
-        return f"{tinycss2.serialize(rule.prelude)}{{{body}}}" if kept else ""
-    if rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports") and rule.content:
-        inner = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
-        body = "".join(without_unused(inner_rule, used) for inner_rule in inner)
-        return f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{body}}}" if body else ""
-    return rule.serialize()
-
-
-@cache  # the three notebook pages inline the same JupyterLab CSS: parse it once per build
-def parse_css(css: str) -> tuple:
-    """The top-level rules of a stylesheet."""
-    return tuple(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
-
-
-def kept_rule(rule: object, classes: set[str]) -> str:
-    """One rule if some selector of it can match (recursing into @media and @supports), else ""."""
-    if rule.type == "qualified-rule":
-        selectors = tinycss2.serialize(rule.prelude).split(",")
-        # ".jupyter-wrapper :root" (mkdocs-jupyter's scoping of :root) never matches anything.
-        if any(set(CSS_CLASS.findall(s)) <= classes and " :root" not in s for s in selectors):
-            return rule.serialize()
-    elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports") and rule.content:
-        inner = purge_css(tinycss2.serialize(rule.content), classes)
-        if inner:
-            return f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}"
-    elif rule.type == "at-rule" and rule.lower_at_keyword == "keyframes":
-        return rule.serialize()
-    return ""
 
 
 def notebook_toc(content: str) -> list[dict]:
@@ -212,13 +132,28 @@ def notebook_toc(content: str) -> list[dict]:
     return tokens
 
 
-def finish_notebook_page(content: str, page: Page, config: MkDocsConfig) -> str:
-    """Clean a notebook page's HTML, rebuild its table of contents, keep it out of search."""
+def link_neighbours(page: Page, files: Files) -> None:
+    """Give a notebook page Material's Previous and Next (its footer reads them): the notebook
+    pages of the chapters before and after it, in CHAPTERS' order; the Notebooks page before the
+    first."""
+    chain = [files.get_file_from_path(f"{NOTEBOOK_DIR}.md")]
+    chain += [files.get_file_from_path(f"{NOTEBOOK_DIR}/{chapter}.ipynb") for chapter in CHAPTERS]
+    pages = [file.page for file in chain if file is not None and file.page is not None]
+    index = next(i for i, other in enumerate(pages) if other is page)
+    page.previous_page = pages[index - 1] if index > 0 else None
+    page.next_page = pages[index + 1] if index + 1 < len(pages) else None
+
+
+def finish_notebook_page(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Clean a notebook page's HTML, rebuild its table of contents, link it to its chapter and
+    its neighbours, keep it out of search."""
     chapter_name = Path(page.file.src_uri).stem
     download = page.url + f"{chapter_name}.ipynb"  # where include_source copies it
     page.meta["notebook"] = {"download": download, "colab": colab_url(config, chapter_name)}
+    if chapter_page := files.get_file_from_path(f"{chapter_name}.md"):
+        page.meta["notebook"]["chapter"] = chapter_page.url
+    link_neighbours(page, files)
     content = clean_notebook_html(content)
-    content = purge_styles(content, Path(config.config_file_path).parent / CACHE / "css")
     chapter = Path(config.docs_dir) / f"{Path(page.file.src_uri).stem}.md"
     alts = list(figures(chapter.read_text(encoding="utf-8")).values())
     content = serve_images(content, Path(config.site_dir) / page.file.dest_uri, alts)

@@ -13,6 +13,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tutorial_tools.exercises import NEXT
 from tutorial_tools.snippets import expand_embeds
 
 CHAPTERS = ("model", "loss", "training", "nn", "batches")  # docs/<name>.md -> docs/notebooks/<name>.ipynb
@@ -35,7 +36,18 @@ EXERCISE_NUMBER = re.compile(r"^### Exercise (?P<number>\d+\.\d+):")
 FOLDED = {"jp-MarkdownHeadingCollapsed": True}
 FIGURE = re.compile(r"^!\[[^\]]*\]\(figures/[^)]+\)(\{[^}]*\})?$")  # drawn by a code cell instead
 CHAPTER_LINK = re.compile(r"\]\((?P<page>[\w-]+)\.md(?P<anchor>#[^)]*)?\)")
+# The sentence before a chapter's "Code from chapter …" box asks readers of a fresh Python to open
+# the box and copy the code (README, "Writing a chapter"); a notebook has no box: the code is the
+# next cell. Any line break may fall between the words.
+OPEN_THE_BOX = re.compile(
+    r"If\s+you\s+follow\s+along\s+in\s+a\s+fresh\s+Python,\s+open\s+the\s+box\s+and\s+copy\s+"
+    r"(?P<them>them|it)\s+first\."
+)
+NEXT_CELL = r"The next cell defines \g<them>."
 OUTPUT_INFO = 'text title="Output"'  # what the embedded code before it prints
+# The chapter's closing `Next: [N. Title](page.md)` paragraph comes after the last solution: under
+# a heading of its own, so that Jupyter, Colab and the notebook page do not fold it into that one.
+NEXT_HEADING = "## Next"
 
 
 @dataclass
@@ -120,16 +132,31 @@ def prose_text(lines: list[str]) -> str:
     return "\n".join(lines).strip("\n")
 
 
+def notebook_prose(text: str) -> str:
+    """A chapter's prose as the notebook says it: links to notebooks, the recap's code in the
+    next cell instead of a box."""
+    text = CHAPTER_LINK.sub(r"](\g<page>.ipynb\g<anchor>)", text)
+    return OPEN_THE_BOX.sub(NEXT_CELL, text)
+
+
+def closing_section(lines: list[str]) -> list[str]:
+    """The lines with the chapter's closing `Next: [...]` paragraph under NEXT_HEADING."""
+    out: list[str] = []
+    for line in lines:
+        out += [NEXT_HEADING, "", line.removeprefix("Next: ")] if line.startswith(NEXT) else [line]
+    return out
+
+
 def chapter_cells(markdown: str, src: Path) -> list[Cell]:
     """Split a chapter into markdown and code cells, in page order."""
-    lines = flatten_blocks(COMMENT.sub("", markdown).splitlines())
+    lines = closing_section(flatten_blocks(COMMENT.sub("", markdown).splitlines()))
     cells: list[Cell] = []
     prose: list[str] = []
 
     def flush() -> None:
         text = prose_text(prose)
         if text:
-            cells.append(Cell("markdown", CHAPTER_LINK.sub(r"](\g<page>.ipynb\g<anchor>)", text)))
+            cells.append(Cell("markdown", notebook_prose(text)))
         prose.clear()
 
     i = 0
