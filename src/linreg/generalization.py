@@ -140,7 +140,7 @@ def fit_l2(
         for X_batch, y_batch in batches:
             optimizer.zero_grad()
             y_hat = model(X_batch)
-            # L + (λ/2)·‖θ‖²: its gradient is ∇L + λ·θ
+            # L + (λ/2)·‖θ‖²: gradient ∇L + λ·θ
             loss = loss_fn(y_hat, y_batch) + l2_term(decayed, lam)
             loss.backward()
             optimizer.step()
@@ -171,7 +171,8 @@ def early_stopping(
             best_loss, best_epoch = val_loss, epoch
             best_state = copy.deepcopy(model.state_dict())
         elif epoch - best_epoch == patience:
-            break  # no better for `patience` epochs in a row
+            # `patience` epochs with no better loss
+            break
     model.load_state_dict(best_state)  # back to the best epoch
     return best_epoch
 

@@ -139,7 +139,8 @@ def plot_degrees(X, y, X_val, y_val, fits: dict):
                label="training points")
     x = torch.linspace(X_val.min().item(), X_val.max().item(), 400)[:, None]
     for degree, (W, b) in fits.items():
-        y_hat = powers(x, degree) @ W + b  # the fitted polynomial
+        # the fitted polynomial
+        y_hat = powers(x, degree) @ W + b
         ax.plot(x[:, 0], y_hat[:, 0], label=f"degree {degree}")
     low, high = y_val.min().item() - 1, y_val.max().item() + 1
     ax.set(xlabel="x", ylabel="y", ylim=(low, high))
