@@ -59,6 +59,17 @@ def test_console_code_keeps_statements_and_drops_prompts_and_output() -> None:
     assert console_code(session) == "x = 1\nfor i in range(2):\n    x += i\nx\n1 / 0\n"
 
 
+def test_console_code_keeps_the_empty_line_of_a_bare_continuation_prompt() -> None:
+    """A block closed by a bare `...`, as Python's prompt shows it, copies with an empty line
+    there: pasted, that line ends the block before the next statement. A traceback's `    ...`
+    is output, not a prompt."""
+    session = (
+        ">>> for i in range(2):\n...     print(i)\n...\n0\n1\n>>> i\n1\n"
+        ">>> 1 / 0\nTraceback (most recent call last):\n    ...\nZeroDivisionError: x\n"
+    )
+    assert console_code(session) == "for i in range(2):\n    print(i)\n\ni\n1 / 0\n"
+
+
 def test_contrast_matches_wcag() -> None:
     """Black on white is 21:1, a colour on itself 1:1, and #767676 on white just passes AA."""
     assert contrast(BLACK, WHITE) == pytest.approx(21)

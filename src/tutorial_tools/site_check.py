@@ -1,6 +1,5 @@
 """Build, serve and inspect the site the way readers get it: the glue for the browser tests and audit."""
 
-import doctest
 import gzip
 import os
 import shutil
@@ -126,9 +125,19 @@ def transfer_weight(page: "playwright.sync_api.Page", url: str) -> int:
 
 
 def console_code(session: str) -> str:
-    """The code of a `>>>` console session: its statements without prompts or output."""
-    examples = doctest.DocTestParser().get_examples(session)
-    return "".join(example.source for example in examples)
+    """The code of a `>>>` console session, as its copy button gives it: the statements without
+    prompts or output, and an empty line for each bare `...` that closes a block (Python's
+    prompt needs that empty line; doctest's parsed source has none)."""
+    code, in_source = [], False
+    for line in session.splitlines():
+        if line == ">>>" or line.startswith(">>> "):
+            code.append(line[4:])
+            in_source = True
+        elif in_source and (line == "..." or line.startswith("... ")):
+            code.append(line[4:])  # "" for a bare "..."
+        else:  # output: the example's source is over
+            in_source = False
+    return "".join(line + "\n" for line in code)
 
 
 def luminance(rgb: tuple[int, int, int]) -> float:
