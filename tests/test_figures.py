@@ -8,6 +8,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import pytest
+import torch
 from sybil import Sybil
 from sybil.parsers.markdown import PythonCodeBlockParser
 
@@ -65,6 +66,12 @@ def training() -> dict:
 def batches() -> dict:
     """Chapter 9's namespace after all its examples ran."""
     return run_chapter("batches")
+
+
+@pytest.fixture(scope="module")
+def generalization() -> dict:
+    """Chapter 10's namespace after all its examples ran."""
+    return run_chapter("generalization")
 
 
 def test_fit_before_training_plots_the_printed_data_and_parameters(model: dict) -> None:
@@ -153,6 +160,54 @@ def test_batch_curves_are_every_step_of_both_runs_of_section_9_1(batches: dict) 
         assert f"{'full batch' if name == 'full' else 'minibatch'}: {shown}" in markdown
 
 
+def test_split_curves_are_both_losses_of_section_10_1(generalization: dict) -> None:
+    """The training and the validation loss before training and after each of the 5 epochs,
+    the numbers the chapter's table prints."""
+    ax = generalization["split_curves"].axes[0]
+    train_line, val_line = ax.lines
+    assert train_line.get_label() == "training loss (800 points)"
+    assert val_line.get_label() == "validation loss (200 points)"
+    assert list(train_line.get_ydata()) == generalization["train_losses"]
+    assert list(val_line.get_ydata()) == generalization["val_losses"]
+    assert list(train_line.get_xdata()) == list(range(6))
+
+
+def test_degree_curves_are_the_least_squares_polynomials_of_section_10_2(
+    generalization: dict,
+) -> None:
+    """The points are the 10 training and the 200 validation points; each curve is a fit the
+    chapter's table measured, evaluated where it is drawn."""
+    from linreg.generalization import powers
+
+    ns = generalization
+    ax = ns["degree_curves"].axes[0]
+    val_points, train_points = ax.collections
+    assert len(val_points.get_offsets()) == 200 and len(train_points.get_offsets()) == 10
+    assert train_points.get_offsets()[:, 0].tolist() == ns["X"][:, 0].tolist()
+    assert [line.get_label() for line in ax.lines] == ["degree 1", "degree 3", "degree 9"]
+    for line, degree in zip(ax.lines, (1, 3, 9), strict=True):
+        x = torch.tensor(line.get_xdata())[:, None]
+        W_d, b_d = ns["fits"][degree]
+        assert torch.allclose(torch.tensor(line.get_ydata()), (powers(x, degree) @ W_d + b_d)[:, 0])
+
+
+def test_degree_losses_are_the_table_of_section_10_2(generalization: dict) -> None:
+    train_line, val_line = generalization["degree_losses"].axes[0].lines
+    assert list(train_line.get_xdata()) == list(range(1, 10))
+    assert list(train_line.get_ydata()) == generalization["train_by_degree"]
+    assert list(val_line.get_ydata()) == generalization["val_by_degree"]
+
+
+def test_stopping_curves_are_the_200_epochs_and_the_kept_one(generalization: dict) -> None:
+    """Both losses of the degree-9 run at every epoch, and a line at epoch 85, the one early
+    stopping keeps."""
+    ns = generalization
+    train_line, val_line, marker = ns["stopping_curves"].axes[0].lines
+    assert list(train_line.get_ydata()) == ns["train_9_losses"] and len(ns["train_9_losses"]) == 201
+    assert list(val_line.get_ydata()) == ns["val_9_losses"]
+    assert list(marker.get_xdata()) == [85, 85] == [ns["best"]] * 2
+
+
 FIGURE_CHAPTERS = [c for c in CHAPTERS if figures((DOCS / f"{c}.md").read_text(encoding="utf-8"))]
 
 
@@ -180,7 +235,7 @@ def test_the_build_draws_every_figure_as_a_self_contained_svg() -> None:
 
 
 def test_the_numbers_in_each_alt_text_come_from_the_run(
-    model: dict, loss: dict, training: dict, batches: dict
+    model: dict, loss: dict, training: dict, batches: dict, generalization: dict
 ) -> None:
     """Every decimal an alt text states is a value the chapter's own run produced."""
     start, after_200 = training["path"][0], training["path"][200]
@@ -207,6 +262,26 @@ def test_the_numbers_in_each_alt_text_come_from_the_run(
             f"{min(batches['mini_losses'][40:]):.3f}",  # the jumps after step 40
             f"{max(batches['mini_losses'][40:]):.3f}",
             f"{batches['mini_losses'][-1]:.4f}",
+        },
+        "split_curves": {
+            f"{generalization['train_losses'][0]:.4f}",
+            f"{generalization['val_losses'][0]:.4f}",
+            f"{generalization['train_losses'][-1]:.4f}",
+            f"{generalization['val_losses'][-1]:.4f}",
+        },
+        "degree_curves": {
+            f"{generalization['val_by_degree'][8]:.2e}".split("e")[0],  # 1.55e+08
+            f"{generalization['val_by_degree'][0]:.4f}",
+        },
+        "degree_losses": {
+            f"{generalization['train_by_degree'][0]:.4f}",
+            f"{min(generalization['val_by_degree']):.4f}",  # at degree 2
+            f"{generalization['val_by_degree'][8]:.2e}".split("e")[0],
+        },
+        "stopping_curves": {
+            f"{generalization['val_9_losses'][generalization['best']]:.4f}",
+            f"{generalization['val_9_losses'][200]:.4f}",
+            f"{generalization['train_9_losses'][200]:.4f}",
         },
     }
     shown = {}

@@ -178,3 +178,13 @@ def test_the_notebooks_page_lists_every_chapter_with_its_colab_link() -> None:
     for chapter in CHAPTERS:
         assert f"](notebooks/{chapter}.ipynb)" in page
         assert f"]({colab_url(config, chapter)})" in page
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_inline_formulas_stay_on_one_line(page: Path) -> None:
+    """The notebook editions' Markdown cells leave a `$…$` formula that spans a line break as raw
+    TeX (the site's arithmatex would typeset it): keep each inline formula on one line."""
+    text = FENCE.sub("", read(page))
+    text = re.sub(r"\$\$.*?\$\$", "", text, flags=re.DOTALL)  # display formulas
+    text = re.sub(r"`[^`\n]*`", "", text)  # inline code, where $ is just a character
+    assert not [m[0] for m in re.finditer(r"\$[^$]*\$", text) if "\n" in m[0]]

@@ -9,13 +9,17 @@ import pytest
 import torch
 
 from linreg import mse_loss
+from linreg.generalization import powers
 from linreg.plots import (
     loss_surface,
+    plot_by_degree,
+    plot_degrees,
     plot_descent,
     plot_fit,
     plot_gradient,
     plot_losses,
     plot_steps,
+    plot_stopping,
 )
 
 
@@ -103,3 +107,40 @@ def test_plot_steps_plots_every_step_of_each_run() -> None:
     assert list(ax.lines[0].get_ydata()) == runs["full"]
     assert list(ax.lines[1].get_ydata()) == runs["mini"]
     assert ax.get_yscale() == "log" and ax.get_xlabel() == "step"
+
+
+def test_plot_degrees_draws_both_sets_and_each_polynomial() -> None:
+    """The validation points in grey, the training points on top, and for each degree the curve
+    ŷ = powers(x, d)·W + b across the validation points' range, clipped to their y range ± 1."""
+    X, y = data()
+    X_val, y_val = torch.tensor([[-2.0], [0.0], [3.0]]), torch.tensor([[-3.0], [1.0], [7.0]])
+    fits = {1: (torch.tensor([[2.0]]), torch.tensor([1.0])),
+            2: (torch.tensor([[1.0], [2.0]]), torch.tensor([0.5]))}
+    ax = plot_degrees(X, y, X_val, y_val, fits).axes[0]
+    val_points, train_points = ax.collections
+    assert val_points.get_offsets().tolist() == torch.cat([X_val, y_val], dim=1).tolist()
+    assert train_points.get_offsets().tolist() == torch.cat([X, y], dim=1).tolist()
+    assert [line.get_label() for line in ax.lines] == ["degree 1", "degree 2"]
+    xs = torch.tensor(ax.lines[1].get_xdata())[:, None]
+    assert (xs.min().item(), xs.max().item()) == (-2.0, 3.0)
+    expected = powers(xs, 2) @ fits[2][0] + fits[2][1]
+    assert torch.allclose(torch.tensor(ax.lines[1].get_ydata()), expected[:, 0])
+    assert ax.get_ylim() == (-4.0, 8.0)
+
+
+def test_plot_by_degree_plots_both_losses_against_the_degree() -> None:
+    ax = plot_by_degree([0.5, 0.1, 0.01], [0.6, 0.7, 9.0]).axes[0]
+    train_line, val_line = ax.lines
+    assert list(train_line.get_xdata()) == [1, 2, 3]
+    assert list(train_line.get_ydata()) == [0.5, 0.1, 0.01]
+    assert list(val_line.get_ydata()) == [0.6, 0.7, 9.0]
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "degree"
+
+
+def test_plot_stopping_marks_the_kept_epoch() -> None:
+    curves = {"training loss": [3.0, 1.0, 0.5, 0.4], "validation loss": [3.0, 1.2, 1.1, 1.3]}
+    ax = plot_stopping(curves, 2).axes[0]
+    *loss_lines, marker = ax.lines
+    assert [line.get_label() for line in loss_lines] == list(curves)
+    assert list(marker.get_xdata()) == [2, 2] and marker.get_label() == "epoch 2"
+    assert ax.get_legend() is not None and ax.get_yscale() == "log"

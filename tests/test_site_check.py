@@ -76,6 +76,15 @@ def test_console_code_copies_a_bare_continuation_as_an_empty_line() -> None:
     """A `...` alone closes a compound statement: Python's prompt needs that empty line."""
     session = ">>> for i in range(2):\n...     print(i)\n...\n0\n1\n>>> i\n1\n"
     assert console_code(session) == "for i in range(2):\n    print(i)\n\ni\n"
+def test_console_code_keeps_the_empty_line_of_a_bare_continuation_prompt() -> None:
+    """A block closed by a bare `...`, as Python's prompt shows it, copies with an empty line
+    there: pasted, that line ends the block before the next statement. A traceback's `    ...`
+    is output, not a prompt."""
+    session = (
+        ">>> for i in range(2):\n...     print(i)\n...\n0\n1\n>>> i\n1\n"
+        ">>> 1 / 0\nTraceback (most recent call last):\n    ...\nZeroDivisionError: x\n"
+    )
+    assert console_code(session) == "for i in range(2):\n    print(i)\n\ni\n1 / 0\n"
 
 
 def test_contrast_matches_wcag() -> None:

@@ -118,6 +118,7 @@ MINIMUM_EXAMPLES = {
     "training.md": 75,
     "nn.md": 104,
     "batches.md": 86,
+    "generalization.md": 220,
     "notebooks.md": 0,  # a list of links
 }
 
@@ -208,6 +209,15 @@ ARITHMETIC_BUGS = [
     ("linreg/batches.py", "[[2.0], [-3.0], [0.5]]", "[[2.0], [-3.0], [0.51]]", "batches.md"),
     ("linreg/batches.py", "noise = torch.randn(n, 1) * 0.1", "noise = torch.randn(n, 1) * 0.2",
      "batches.md"),
+    ("linreg/generalization.py", "[1 - val_fraction, val_fraction], generator=shuffle",
+     "[1 - val_fraction, val_fraction]", "generalization.md"),  # an unseeded split
+    ("linreg/generalization.py", "math.sqrt(n * lam / 2)", "math.sqrt(n * lam)",
+     "generalization.md"),
+    ("linreg/generalization.py", "return lam / 2 * sum(", "return lam * sum(", "generalization.md"),
+    ("linreg/generalization.py", "            best_state = copy.deepcopy(model.state_dict())\n",
+     "            best_state = model.state_dict()\n", "generalization.md"),  # a live view
+    ("linreg/generalization.py", '    generator.set_state(checkpoint["generator"])\n', "",
+     "generalization.md"),  # the shuffles start again
 ]
 
 

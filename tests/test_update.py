@@ -233,3 +233,42 @@ def test_later_examples_of_an_indented_fence_are_rewritten_in_place(tmp_path: Pa
         (10, "    3\n", "    5\n"),
         (12, "    4\n", "    6\n"),
     ]
+
+
+CLOSED_BLOCKS = """\
+```pycon
+>>> x = 3
+>>> for i in range(2):
+...     print(i * x)
+...
+0
+3
+>>> x + 1
+4
+```
+
+??? success "Solution"
+
+    ```pycon
+    >>> if x > 0:
+    ...     print(x)
+    ...
+    3
+    ```
+"""
+
+
+def test_a_bare_continuation_line_that_closes_a_block_stays_a_source_line(tmp_path: Path) -> None:
+    """Pasted into Python's prompt, a block ends with a bare `...` line before its output. Its
+    example's source has no line for it, and the output after it is rewritten, not the `...`."""
+    path = tmp_path / "chapter.md"
+    path.write_text(CLOSED_BLOCKS.replace(">>> x = 3", ">>> x = 5"))
+    old = path.read_text()
+    report = update_file(path, tmp_path)
+    assert report.changed == [3, 8, 15] and not report.broken
+    assert changed_lines(old, path.read_text()) == [
+        (7, "3\n", "5\n"),
+        (9, "4\n", "6\n"),
+        (18, "    3\n", "    5\n"),
+    ]
+    assert update_file(path, tmp_path).changed == []  # a second run changes nothing

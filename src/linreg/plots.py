@@ -1,10 +1,12 @@
-"""Figures for chapters 5 to 8: fitted lines, loss curves, the loss surface."""
+"""Figures for chapters 5 to 10: fitted lines and curves, loss curves, the
+loss surface."""
 
 # --8<-- [start:imports]
 import matplotlib.pyplot as plt
 import torch
 
 # --8<-- [end:imports]
+from linreg.generalization import powers
 
 
 # --8<-- [start:plot_fit]
@@ -127,3 +129,53 @@ def plot_steps(curves: dict[str, list[float]]):
 
 
 # --8<-- [end:plot_steps]
+
+
+# --8<-- [start:plot_degrees]
+def plot_degrees(X, y, X_val, y_val, fits: dict):
+    """The training points, the validation points and each degree's curve."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.scatter(X_val[:, 0], y_val[:, 0], s=8, color="0.6",
+               label="validation points")
+    ax.scatter(X[:, 0], y[:, 0], color="k", zorder=3,
+               label="training points")
+    x = torch.linspace(X_val.min().item(), X_val.max().item(), 400)[:, None]
+    for degree, (W, b) in fits.items():
+        # the fitted polynomial
+        y_hat = powers(x, degree) @ W + b
+        ax.plot(x[:, 0], y_hat[:, 0], label=f"degree {degree}")
+    low, high = y_val.min().item() - 1, y_val.max().item() + 1
+    ax.set(xlabel="x", ylabel="y", ylim=(low, high))
+    ax.legend(loc="upper left")
+    return fig
+
+
+# --8<-- [end:plot_degrees]
+
+
+# --8<-- [start:plot_by_degree]
+def plot_by_degree(train_losses: list[float], val_losses: list[float]):
+    """Training and validation loss against the degree, on a log scale."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    degrees = range(1, len(train_losses) + 1)
+    ax.plot(degrees, train_losses, "o-", label="training loss")
+    ax.plot(degrees, val_losses, "o-", label="validation loss")
+    ax.set(xlabel="degree", ylabel="loss (log scale)", yscale="log")
+    ax.legend()
+    return fig
+
+
+# --8<-- [end:plot_by_degree]
+
+
+# --8<-- [start:plot_stopping]
+def plot_stopping(curves: dict[str, list[float]], best_epoch: int):
+    """plot_losses, with a line at the epoch that early stopping keeps."""
+    fig = plot_losses(curves)
+    ax = fig.axes[0]
+    ax.axvline(best_epoch, ls="--", color="0.5", label=f"epoch {best_epoch}")
+    ax.legend()
+    return fig
+
+
+# --8<-- [end:plot_stopping]

@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import doctest
 import io
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -33,6 +34,8 @@ from tutorial_tools.sybil_parsers import (
 
 # doctest's own header line for an expected exception
 TRACEBACK_HEADER = "Traceback (most recent call last):\n"
+# a continuation line of an example's source, `...` after any indent (doctest's PS2)
+PS2 = re.compile(r"[ ]*\.\.\.")
 
 
 @dataclass
@@ -94,11 +97,21 @@ def skip_lines(text: str, start: int, count: int) -> int:
     return start
 
 
+def source_end(text: str, line_start: int) -> int:
+    """The offset just after the `>>>` line at `line_start` and the `...` lines that follow it,
+    as doctest reads them: a bare `...` line, which closes a block at the prompt, is one of
+    them, although the example's source holds no line for it."""
+    end = skip_lines(text, line_start, 1)
+    while PS2.match(text, end):
+        end = skip_lines(text, end, 1)
+    return end
+
+
 def replace_output(text: str, start: int, example: doctest.Example, got: str) -> str:
     """Swap the output lines of the example at `start` (after its `>>>`/`...` lines) for `got`."""
     line_start = text.rfind("\n", 0, start) + 1
     indent = text[line_start : text.index(">>>", line_start)]  # the fence's indent, then doctest's
-    want_start = skip_lines(text, line_start, example.source.count("\n"))
+    want_start = source_end(text, line_start)
     want_end = skip_lines(text, want_start, example.want.count("\n"))
     new = "".join(indent + line for line in got.splitlines(keepends=True))
     if not text[want_start:want_end].endswith("\n") and example.want:

@@ -21,9 +21,9 @@ COMMANDS = {
         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
         "docs/index.md", "docs/model.md", "docs/loss.md", "docs/training.md",
     ],
-    "torch + optim": [
+    "torch + optim": [  # the floor any torch.optim user pays: one optimizer, one step
         sys.executable, "-c",
-        "import torch; torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)",
+        "import torch; torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1).step()",
     ],
 }
 
