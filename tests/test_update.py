@@ -233,3 +233,15 @@ def test_later_examples_of_an_indented_fence_are_rewritten_in_place(tmp_path: Pa
         (10, "    3\n", "    5\n"),
         (12, "    4\n", "    6\n"),
     ]
+
+
+def test_a_block_closed_by_a_bare_continuation_line_keeps_it(tmp_path: Path) -> None:
+    """A loop closed by a bare `...` line, as the classic prompt shows it: doctest's source
+    for it has one line fewer than the text, and the rewrite must still start after the `...`."""
+    chapter = CHAPTER.replace("...     print(answer(i))\n41\n", "...     print(answer(i))\n...\n41\n")
+    path = make_project(tmp_path, chapter.replace("42\n>>> answer(-1)", "43\n>>> answer(-1)"))
+    before = path.read_text(encoding="utf-8")
+    update_file(path, tmp_path / "src")
+    after = path.read_text(encoding="utf-8")
+    assert changed_lines(before, after) == [(17, "43\n", "42\n")]
+    assert "...     print(answer(i))\n...\n41\n42\n>>> answer(-1)" in after

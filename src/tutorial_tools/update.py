@@ -94,11 +94,24 @@ def skip_lines(text: str, start: int, count: int) -> int:
     return start
 
 
+def skip_prompt_lines(text: str, line_start: int) -> int:
+    """The offset after the `>>>` line at `line_start` and the `...` lines that follow it, as
+    doctest reads them: a bare `...` closing a block counts, though the source it adds is empty
+    (so `example.source` has one line fewer than the text)."""
+    start = skip_lines(text, line_start, 1)
+    while start < len(text):
+        end = skip_lines(text, start, 1)
+        if not text[start:end].lstrip(" ").startswith("..."):
+            break
+        start = end
+    return start
+
+
 def replace_output(text: str, start: int, example: doctest.Example, got: str) -> str:
     """Swap the output lines of the example at `start` (after its `>>>`/`...` lines) for `got`."""
     line_start = text.rfind("\n", 0, start) + 1
     indent = text[line_start : text.index(">>>", line_start)]  # the fence's indent, then doctest's
-    want_start = skip_lines(text, line_start, example.source.count("\n"))
+    want_start = skip_prompt_lines(text, line_start)
     want_end = skip_lines(text, want_start, example.want.count("\n"))
     new = "".join(indent + line for line in got.splitlines(keepends=True))
     if not text[want_start:want_end].endswith("\n") and example.want:
