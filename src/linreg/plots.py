@@ -125,3 +125,41 @@ def plot_steps(curves: dict[str, list[float]]):
 
 
 # --8<-- [end:plot_steps]
+
+
+# --8<-- [start:plot_curve]
+def plot_curve(X, y, fits: dict):
+    """The data, the true curve y = sin(x) and each model: label -> model."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    xs = torch.linspace(X.min().item() - 0.2, X.max().item() + 0.2, 200)
+    ax.scatter(X[:, 0], y[:, 0], color="C0", zorder=3, label="data")
+    ax.plot(xs, torch.sin(xs), "--", color="C2", label="true curve: sin(x)")
+    with torch.no_grad():  # a model's predictions on a fine grid
+        for color, (label, model) in zip(["C1", "C3"], fits.items()):
+            ax.plot(xs, model(xs[:, None])[:, 0], color=color, label=label)
+    ax.set(xlabel="x", ylabel="y")
+    ax.legend()
+    return fig
+
+
+# --8<-- [end:plot_curve]
+
+
+# --8<-- [start:plot_inside]
+def plot_inside(histories: dict):
+    """Each run's ‖∇W‖ per layer and its dead units, per epoch."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8))
+    for color, (label, history) in zip(["C0", "C3"], histories.items()):
+        norms = torch.tensor([norm for _, norm, _ in history])
+        left.plot(norms[:, 0], color=color, label=f"layer 1, {label}")
+        left.plot(norms[:, 1], "--", color=color, label=f"layer 2, {label}")
+        dead = [dead for _, _, dead in history]
+        right.plot(dead, color=color, label=label)
+    left.set(xlabel="epoch", ylabel="‖∇W‖ (log scale)", yscale="log")
+    right.set(xlabel="epoch", ylabel="dead hidden units", ylim=(0, 16.5))
+    left.legend(fontsize="small")
+    right.legend()
+    return fig
+
+
+# --8<-- [end:plot_inside]
