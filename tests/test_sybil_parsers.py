@@ -118,6 +118,7 @@ MINIMUM_EXAMPLES = {
     "training.md": 75,
     "nn.md": 104,
     "batches.md": 86,
+    "network.md": 139,
     "notebooks.md": 0,  # a list of links
 }
 
@@ -208,6 +209,12 @@ ARITHMETIC_BUGS = [
     ("linreg/batches.py", "[[2.0], [-3.0], [0.5]]", "[[2.0], [-3.0], [0.51]]", "batches.md"),
     ("linreg/batches.py", "noise = torch.randn(n, 1) * 0.1", "noise = torch.randn(n, 1) * 0.2",
      "batches.md"),
+    ("linreg/network.py", "return H @ W2 + b2", "return H @ W2 - b2", "network.md"),
+    ("linreg/network.py", "bound = 1 / fan_in**0.5", "bound = 1.01 / fan_in**0.5", "network.md"),
+    ("linreg/network.py", "        for param in params:\n            param.grad = None\n", "",
+     "network.md"),  # train_network's reset forgotten
+    ("linreg/network.py", "v += param.grad", "v += 1.001 * param.grad", "network.md"),
+    ("linreg/network.py", "(H == 0).all(dim=0)", "(H == 0).any(dim=0)", "network.md"),
 ]
 
 

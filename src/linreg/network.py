@@ -153,7 +153,7 @@ def fit_watched(
     optimizer: torch.optim.Optimizer,
     epochs: int,
 ) -> list[tuple[float, list[float], int]]:
-    """Full-batch fit; each epoch's loss, ‖∇W‖ per layer and dead units."""
+    """Full-batch fit; record each epoch's loss, ‖∇W‖s and dead units."""
     layers = [layer for layer in model if isinstance(layer, nn.Linear)]
     history = []
     for epoch in range(epochs):
