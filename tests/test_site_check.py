@@ -59,6 +59,16 @@ def test_console_code_keeps_statements_and_drops_prompts_and_output() -> None:
     assert console_code(session) == "x = 1\nfor i in range(2):\n    x += i\nx\n1 / 0\n"
 
 
+def test_console_code_keeps_the_empty_line_of_a_bare_continuation() -> None:
+    """A block closed by a bare `...`, as the classic prompt needs it: the copy holds an empty
+    line there, so that the next statement pastes after the block, not into it."""
+    session = (
+        ">>> def f():\n...     return 1\n...\n>>> for i in range(2):\n...     print(i)\n...\n"
+        "0\n1\n>>> f()\n1\n"
+    )
+    assert console_code(session) == "def f():\n    return 1\n\nfor i in range(2):\n    print(i)\n\nf()\n"
+
+
 def test_contrast_matches_wcag() -> None:
     """Black on white is 21:1, a colour on itself 1:1, and #767676 on white just passes AA."""
     assert contrast(BLACK, WHITE) == pytest.approx(21)

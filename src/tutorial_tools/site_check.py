@@ -126,9 +126,19 @@ def transfer_weight(page: "playwright.sync_api.Page", url: str) -> int:
 
 
 def console_code(session: str) -> str:
-    """The code of a `>>>` console session: its statements without prompts or output."""
-    examples = doctest.DocTestParser().get_examples(session)
-    return "".join(example.source for example in examples)
+    """The code of a `>>>` console session: its statements without prompts or output. A bare
+    `...` line, which closes a block at Python's prompt, stays as the empty line it copies as
+    (doctest's source leaves it out)."""
+    lines = session.splitlines()
+    code = []
+    for example in doctest.DocTestParser().get_examples(session):
+        prompts = 1  # the `>>>` line, then its `...` lines
+        while example.lineno + prompts < len(lines) and lines[
+            example.lineno + prompts
+        ].lstrip().startswith("..."):
+            prompts += 1
+        code.append(example.source + "\n" * (prompts - example.source.count("\n")))
+    return "".join(code)
 
 
 def luminance(rgb: tuple[int, int, int]) -> float:
