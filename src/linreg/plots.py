@@ -135,7 +135,7 @@ def plot_curve(X, y, fits: dict):
     ax.scatter(X[:, 0], y[:, 0], color="C0", zorder=3, label="data")
     ax.plot(xs, torch.sin(xs), "--", color="C2", label="true curve: sin(x)")
     with torch.no_grad():  # a model's predictions on a fine grid
-        for color, (label, model) in zip(["C1", "C3"], fits.items()):
+        for color, (label, model) in zip(["C1", "C3", "C4"], fits.items()):
             ax.plot(xs, model(xs[:, None])[:, 0], color=color, label=label)
     ax.set(xlabel="x", ylabel="y")
     ax.legend()
@@ -156,7 +156,7 @@ def plot_inside(histories: dict):
         dead = [dead for _, _, dead in history]
         right.plot(dead, color=color, label=label)
     left.set(xlabel="epoch", ylabel="‖∇W‖ (log scale)", yscale="log")
-    right.set(xlabel="epoch", ylabel="dead hidden units", ylim=(0, 16.5))
+    right.set(xlabel="epoch", ylabel="dead hidden units", ylim=(0, None))
     left.legend(fontsize="small")
     right.legend()
     return fig
