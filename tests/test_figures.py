@@ -235,7 +235,8 @@ def test_the_build_draws_every_figure_as_a_self_contained_svg() -> None:
 
 
 def test_the_numbers_in_each_alt_text_come_from_the_run(
-    model: dict, loss: dict, training: dict, batches: dict, generalization: dict
+    model: dict, loss: dict, training: dict, batches: dict, generalization: dict,
+    network: dict,
 ) -> None:
     """Every decimal an alt text states is a value the chapter's own run produced."""
     start, after_200 = training["path"][0], training["path"][200]
@@ -283,6 +284,24 @@ def test_the_numbers_in_each_alt_text_come_from_the_run(
             f"{generalization['val_9_losses'][200]:.4f}",
             f"{generalization['train_9_losses'][200]:.4f}",
         },
+        "curve_line": {
+            f"{network['line'].weight.item():.3f}",
+            f"{-network['line'].bias.item():.3f}",  # the alt text gives its sign as "−"
+            f"{network['losses_line'][-1]:.4f}",
+        },
+        "curve_fit": {f"{network['losses_line'][-1]:.4f}", f"{network['losses'][-1]:.4f}"},
+        "optimizer_curves": {
+            f"{network['losses'][0]:.4f}",
+            f"{network['losses'][99]:.4f}",
+            f"{network['losses_m'][-1]:.4f}",
+            f"{network['losses_a'][-1]:.4f}",
+        },
+        "inside": {
+            f"{network['watched_ok'][0][1][1]:.3f}",
+            f"{network['watched_ok'][-1][1][1]:.3f}",
+            f"{network['watched_big'][-1][1][0]:.3f}",  # both layers end near it
+            network["inside"].axes[1].lines[1].get_label().removeprefix("lr = "),  # 0.3
+        },
     }
     shown = {}
     for chapter in CHAPTERS:
@@ -290,3 +309,62 @@ def test_the_numbers_in_each_alt_text_come_from_the_run(
     assert set(shown) == set(expected)
     for name, alt in shown.items():
         assert set(re.findall(r"\d+\.\d+", alt)) == expected[name], name
+
+
+@pytest.fixture(scope="module")
+def network() -> dict:
+    """Chapter 11's namespace after all its examples ran."""
+    return run_chapter("network")
+
+
+
+def test_curve_figures_draw_the_data_and_each_trained_model(network: dict) -> None:
+    """Both figures of sections 11.1 and 11.3 show the 40 points and sin(x); each model's curve
+    is that model's prediction on the figure's grid, the line's and the trained network's."""
+    import torch
+
+    from linreg.network import forward_network
+
+    X, y = network["X"], network["y"]
+    for name in ("curve_line", "curve_fit"):
+        ax = network[name].axes[0]
+        points = ax.collections[0].get_offsets()
+        assert points[:, 0].tolist() == X[:, 0].tolist() and points[:, 1].tolist() == y[:, 0].tolist()
+        true_curve, *models = ax.lines
+        xs = torch.tensor(true_curve.get_xdata())
+        assert torch.equal(torch.tensor(true_curve.get_ydata()), torch.sin(xs))
+        with torch.no_grad():
+            predicted = {
+                "chapter 7's line": network["line"](xs[:, None])[:, 0],
+                "the network after 300 epochs": forward_network(xs[:, None], *network["params"])[:, 0],
+            }
+        assert [m.get_label() for m in models] == list(predicted)[: len(models)]
+        for curve in models:
+            assert torch.equal(torch.tensor(curve.get_ydata()), predicted[curve.get_label()])
+
+
+
+def test_optimizer_curves_are_the_three_runs_of_section_11_6(network: dict) -> None:
+    sgd, momentum, adam = network["optimizer_curves"].axes[0].lines
+    assert list(sgd.get_ydata()) == network["losses"][:100]
+    assert list(momentum.get_ydata()) == network["losses_m"] and len(network["losses_m"]) == 100
+    assert list(adam.get_ydata()) == network["losses_a"]
+
+
+
+def test_inside_shows_each_layers_gradient_norm_and_the_dead_units_of_both_runs(network: dict) -> None:
+    """Left: ‖∇W‖ of each layer per epoch, for both runs of section 11.7; right: dead units."""
+    left, right = network["inside"].axes
+    runs = [network["watched_ok"], network["watched_big"]]
+    lines = left.lines
+    assert len(lines) == 4 and [line.get_label() for line in lines] == [
+        "layer 1, lr = 1/16", "layer 2, lr = 1/16", "layer 1, lr = 0.3", "layer 2, lr = 0.3"
+    ]
+    for i, history in enumerate(runs):
+        for layer in (0, 1):
+            shown = [float(v) for v in lines[2 * i + layer].get_ydata()]
+            assert shown == [norms[layer] for _, norms, _ in history]  # float32 values, exact
+        assert list(right.lines[i].get_ydata()) == [dead for _, _, dead in history]
+    dead_big = [dead for _, _, dead in runs[1]]
+    assert dead_big[5] == 10 and dead_big[-1] == 15 and {dead for _, _, dead in runs[0]} == {2}
+

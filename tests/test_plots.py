@@ -144,3 +144,43 @@ def test_plot_stopping_marks_the_kept_epoch() -> None:
     assert [line.get_label() for line in loss_lines] == list(curves)
     assert list(marker.get_xdata()) == [2, 2] and marker.get_label() == "epoch 2"
     assert ax.get_legend() is not None and ax.get_yscale() == "log"
+
+
+def test_plot_curve_draws_the_points_the_sine_and_each_model_on_a_grid() -> None:
+    """The scatter holds (X, y); the dashed curve is sin(x); each model is drawn as its
+    predictions on the grid, labelled, in the order given."""
+    from linreg.plots import plot_curve
+
+    X = torch.linspace(-3, 3, 7)[:, None]
+    y = torch.sin(X)
+    models = {"double": lambda x: 2 * x, "square": lambda x: x**2}
+    ax = plot_curve(X, y, models).axes[0]
+    assert ax.collections[0].get_offsets().tolist() == torch.cat([X, y], dim=1).tolist()
+    sine, double, square = ax.lines
+    xs = torch.tensor(sine.get_xdata())
+    assert xs.min() < -3 and xs.max() > 3 and len(xs) == 200
+    assert torch.equal(torch.tensor(sine.get_ydata()), torch.sin(xs))
+    assert [double.get_label(), square.get_label()] == ["double", "square"]
+    assert torch.equal(torch.tensor(double.get_ydata()), 2 * xs)
+    assert torch.equal(torch.tensor(square.get_ydata()), xs**2)
+
+
+
+def test_plot_inside_draws_each_layers_norm_and_the_dead_units_per_epoch() -> None:
+    """Top: two lines per run, ‖∇W‖ of layers 1 and 2, log scale; bottom: dead units per run."""
+    from linreg.plots import plot_inside
+
+    runs = {
+        "a": [(1.0, [0.5, 2.0], 1), (0.5, [0.25, 1.0], 2)],
+        "b": [(3.0, [4.0, 8.0], 0), (2.0, [2.0, 6.0], 3)],
+    }
+    top, bottom = plot_inside(runs).axes
+    assert [line.get_label() for line in top.lines] == [
+        "layer 1, a", "layer 2, a", "layer 1, b", "layer 2, b"
+    ]
+    assert [list(map(float, line.get_ydata())) for line in top.lines] == [
+        [0.5, 0.25], [2.0, 1.0], [4.0, 2.0], [8.0, 6.0]
+    ]
+    assert [list(line.get_ydata()) for line in bottom.lines] == [[1, 2], [0, 3]]
+    assert top.get_yscale() == "log" and bottom.get_ylabel() == "dead hidden units"
+

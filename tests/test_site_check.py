@@ -72,10 +72,14 @@ def test_console_code_ends_a_block_with_the_empty_line_the_prompt_needs() -> Non
     Python's prompt runs the block before the next statement."""
     session = ">>> with open('f') as f:\n...     text = f.read()\n...\n>>> text\n'x'\n"
     assert console_code(session) == "with open('f') as f:\n    text = f.read()\n\ntext\n"
+
+
 def test_console_code_copies_a_bare_continuation_as_an_empty_line() -> None:
     """A `...` alone closes a compound statement: Python's prompt needs that empty line."""
     session = ">>> for i in range(2):\n...     print(i)\n...\n0\n1\n>>> i\n1\n"
     assert console_code(session) == "for i in range(2):\n    print(i)\n\ni\n"
+
+
 def test_console_code_keeps_the_empty_line_of_a_bare_continuation_prompt() -> None:
     """A block closed by a bare `...`, as Python's prompt shows it, copies with an empty line
     there: pasted, that line ends the block before the next statement. A traceback's `    ...`
@@ -85,6 +89,16 @@ def test_console_code_keeps_the_empty_line_of_a_bare_continuation_prompt() -> No
         ">>> 1 / 0\nTraceback (most recent call last):\n    ...\nZeroDivisionError: x\n"
     )
     assert console_code(session) == "for i in range(2):\n    print(i)\n\ni\n1 / 0\n"
+
+
+def test_console_code_keeps_the_empty_line_of_a_bare_continuation() -> None:
+    """A block closed by a bare `...`, as the classic prompt needs it: the copy holds an empty
+    line there, so that the next statement pastes after the block, not into it."""
+    session = (
+        ">>> def f():\n...     return 1\n...\n>>> for i in range(2):\n...     print(i)\n...\n"
+        "0\n1\n>>> f()\n1\n"
+    )
+    assert console_code(session) == "def f():\n    return 1\n\nfor i in range(2):\n    print(i)\n\nf()\n"
 
 
 def test_contrast_matches_wcag() -> None:

@@ -119,6 +119,7 @@ MINIMUM_EXAMPLES = {
     "nn.md": 104,
     "batches.md": 86,
     "generalization.md": 220,
+    "network.md": 139,
     "notebooks.md": 0,  # a list of links
 }
 
@@ -218,6 +219,12 @@ ARITHMETIC_BUGS = [
      "            best_state = model.state_dict()\n", "generalization.md"),  # a live view
     ("linreg/generalization.py", '    generator.set_state(checkpoint["generator"])\n', "",
      "generalization.md"),  # the shuffles start again
+    ("linreg/network.py", "return H @ W2 + b2", "return H @ W2 - b2", "network.md"),
+    ("linreg/network.py", "bound = 1 / fan_in**0.5", "bound = 1.01 / fan_in**0.5", "network.md"),
+    ("linreg/network.py", "        for param in params:\n            param.grad = None\n", "",
+     "network.md"),  # train_network's reset forgotten
+    ("linreg/network.py", "v += param.grad", "v += 1.001 * param.grad", "network.md"),
+    ("linreg/network.py", "(H == 0).all(dim=0)", "(H == 0).any(dim=0)", "network.md"),
 ]
 
 

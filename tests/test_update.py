@@ -272,3 +272,16 @@ def test_a_bare_continuation_line_that_closes_a_block_stays_a_source_line(tmp_pa
         (18, "    3\n", "    5\n"),
     ]
     assert update_file(path, tmp_path).changed == []  # a second run changes nothing
+
+
+def test_a_block_closed_by_a_bare_continuation_line_keeps_it(tmp_path: Path) -> None:
+    """A loop closed by a bare `...` line, as the classic prompt shows it: doctest's source
+    for it has one line fewer than the text, and the rewrite must still start after the `...`."""
+    chapter = CHAPTER.replace("...     print(answer(i))\n41\n", "...     print(answer(i))\n...\n41\n")
+    path = make_project(tmp_path, chapter.replace("42\n>>> answer(-1)", "43\n>>> answer(-1)"))
+    before = path.read_text(encoding="utf-8")
+    update_file(path, tmp_path / "src")
+    after = path.read_text(encoding="utf-8")
+    assert changed_lines(before, after) == [(17, "43\n", "42\n")]
+    assert "...     print(answer(i))\n...\n41\n42\n>>> answer(-1)" in after
+

@@ -134,7 +134,7 @@ def plot_steps(curves: dict[str, list[float]]):
 # --8<-- [start:plot_degrees]
 def plot_degrees(X, y, X_val, y_val, fits: dict):
     """The training points, the validation points and each degree's curve."""
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(4.5, 3.4))
     ax.scatter(X_val[:, 0], y_val[:, 0], s=8, color="0.6",
                label="validation points")
     ax.scatter(X[:, 0], y[:, 0], color="k", zorder=3,
@@ -156,7 +156,7 @@ def plot_degrees(X, y, X_val, y_val, fits: dict):
 # --8<-- [start:plot_by_degree]
 def plot_by_degree(train_losses: list[float], val_losses: list[float]):
     """Training and validation loss against the degree, on a log scale."""
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(4.5, 3.4))
     degrees = range(1, len(train_losses) + 1)
     ax.plot(degrees, train_losses, "o-", label="training loss")
     ax.plot(degrees, val_losses, "o-", label="validation loss")
@@ -179,3 +179,41 @@ def plot_stopping(curves: dict[str, list[float]], best_epoch: int):
 
 
 # --8<-- [end:plot_stopping]
+
+
+# --8<-- [start:plot_curve]
+def plot_curve(X, y, fits: dict):
+    """The data, the true curve y = sin(x) and each model: label -> model."""
+    fig, ax = plt.subplots(figsize=(4.5, 3.4))
+    xs = torch.linspace(X.min().item() - 0.2, X.max().item() + 0.2, 200)
+    ax.scatter(X[:, 0], y[:, 0], color="C0", zorder=3, label="data")
+    ax.plot(xs, torch.sin(xs), "--", color="C2", label="true curve: sin(x)")
+    with torch.no_grad():  # a model's predictions on a fine grid
+        for color, (label, model) in zip(["C1", "C3", "C4"], fits.items()):
+            ax.plot(xs, model(xs[:, None])[:, 0], color=color, label=label)
+    ax.set(xlabel="x", ylabel="y")
+    ax.legend()
+    return fig
+
+
+# --8<-- [end:plot_curve]
+
+
+# --8<-- [start:plot_inside]
+def plot_inside(histories: dict):
+    """Each run's ‖∇W‖ per layer and its dead units, per epoch."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(4.5, 6))
+    for color, (label, history) in zip(["C0", "C3"], histories.items()):
+        norms = torch.tensor([norm for _, norm, _ in history])
+        top.plot(norms[:, 0], color=color, label=f"layer 1, {label}")
+        top.plot(norms[:, 1], "--", color=color, label=f"layer 2, {label}")
+        dead = [dead for _, _, dead in history]
+        bottom.plot(dead, color=color, label=label)
+    top.set(xlabel="epoch", ylabel="‖∇W‖ (log scale)", yscale="log")
+    bottom.set(xlabel="epoch", ylabel="dead hidden units", ylim=(0, None))
+    top.legend()
+    bottom.legend()
+    return fig
+
+
+# --8<-- [end:plot_inside]

@@ -16,7 +16,8 @@ from pathlib import Path
 from tutorial_tools.exercises import NEXT
 from tutorial_tools.snippets import expand_embeds
 
-CHAPTERS = ("model", "loss", "training", "nn", "batches", "generalization")  # docs/<name>.md -> docs/notebooks/<name>.ipynb
+# docs/<name>.md -> docs/notebooks/<name>.ipynb, in the order of the site
+CHAPTERS = ("model", "loss", "training", "nn", "batches", "generalization", "network")
 NOTEBOOK_DIR = "notebooks"  # under docs/
 
 FENCE = re.compile(r"^(?P<fence>`{3,})(?P<info>[^`\n]*)$")
