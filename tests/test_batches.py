@@ -24,7 +24,9 @@ def test_minibatches_end_within_the_chapters_tolerance_of_least_squares(seed: in
     X, y = make_data(1000)
     W_ls, b_ls = least_squares(X, y)
     loader = DataLoader(
-        TensorDataset(X, y), batch_size=50, shuffle=True,
+        TensorDataset(X, y),
+        batch_size=50,
+        shuffle=True,
         generator=torch.Generator().manual_seed(seed),
     )
     for batches, epochs in [([(X, y)], 100), (loader, 5)]:
@@ -42,13 +44,17 @@ def test_the_seeded_loader_deals_the_same_batches_on_every_run() -> None:
     orders = []
     for _ in range(2):
         loader = DataLoader(
-            TensorDataset(X, X), batch_size=5, shuffle=True,
+            TensorDataset(X, X),
+            batch_size=5,
+            shuffle=True,
             generator=torch.Generator().manual_seed(0),
         )
         orders.append([batch.flatten().tolist() for _ in range(2) for batch, _ in loader])
     assert orders[0] == orders[1]
     assert orders[0][:4] != orders[0][4:]  # a new order each epoch
-    assert sorted(sum(orders[0][:4], [])) == list(range(20))  # every point once an epoch
+    assert sorted(i for batch in orders[0][:4] for i in batch) == list(
+        range(20)
+    )  # every point once an epoch
 
 
 def test_make_data_3_lies_on_its_plane_up_to_the_noise() -> None:
@@ -66,7 +72,9 @@ def test_three_features_train_with_the_same_loop_to_least_squares(seed: int) -> 
     X, y = make_data_3(1000)
     model = nn.Linear(3, 1)
     loader = DataLoader(
-        TensorDataset(X, y), batch_size=50, shuffle=True,
+        TensorDataset(X, y),
+        batch_size=50,
+        shuffle=True,
         generator=torch.Generator().manual_seed(seed),
     )
     fit(model, loader, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.05), 5)
@@ -97,7 +105,9 @@ def test_fit_runs_unchanged_on_each_device(device: str) -> None:
     model = nn.Linear(3, 1).to(device)
     X, y = X.to(device), y.to(device)
     loader = DataLoader(
-        TensorDataset(X, y), batch_size=50, shuffle=True,
+        TensorDataset(X, y),
+        batch_size=50,
+        shuffle=True,
         generator=torch.Generator().manual_seed(0),
     )
     fit(model, loader, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.05), 5)
@@ -127,7 +137,9 @@ def test_a_feature_of_pure_noise_gets_a_weight_near_zero(seed: int) -> None:
     X_4 = torch.cat([X, torch.randn(1000, 1)], dim=1)
     model = nn.Linear(4, 1)
     loader = DataLoader(
-        TensorDataset(X_4, y), batch_size=50, shuffle=True,
+        TensorDataset(X_4, y),
+        batch_size=50,
+        shuffle=True,
         generator=torch.Generator().manual_seed(seed),
     )
     fit(model, loader, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.05), 5)

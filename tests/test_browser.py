@@ -9,10 +9,6 @@ from pathlib import Path
 import pytest
 
 from tutorial_tools.site_check import (
-    CHROMIUM_ARGS,
-    INSTALL_CHROMIUM,
-    build_site,
-    chromium_path,
     console_code,
     ink_contrast,
     luminance,
@@ -47,14 +43,6 @@ PROSE_TEXT_JS = """() => {
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built once per session with `mkdocs build --strict` into a temporary folder."""
-    dest = tmp_path_factory.mktemp("site")
-    build_site(dest)
-    return dest
-
-
-@pytest.fixture(scope="session")
 def pages(site: Path) -> list[str]:
     """URL paths of every page the build produced, whatever pages exist."""
     found = page_paths(site)
@@ -67,21 +55,6 @@ def base_url(site: Path) -> Iterator[str]:
     """The built site served on 127.0.0.1, gzip-compressed like a real host."""
     with serve(site) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator["playwright_api.Browser"]:
-    """One headless Chromium for the session; skip without one, but fail in CI."""
-    path = chromium_path()
-    if path is None:
-        message = f"Chromium not found: {INSTALL_CHROMIUM}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @dataclass

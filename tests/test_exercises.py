@@ -152,7 +152,7 @@ def test_solutions_leave_the_pages_names_alone(name: str) -> None:
     """A solution works on names of its own (copies, fresh tensors): it never rebinds a name the
     page made before its exercises, so nothing the page or a later solution uses changes."""
     text = read(name)
-    body, _, section = text.partition(f"\n{SECTION}\n")
+    body, _, _ = text.partition(f"\n{SECTION}\n")
     page_names = bound_names(body)
     assert {"X", "y", "W", "b"} <= page_names
     for exercise in exercises(text):
@@ -250,13 +250,19 @@ def test_text_other_than_next_after_the_last_solution_is_reported() -> None:
         (("Exercises\n", "Exercise list\n"), "no '## Exercises' section"),
         (("### Exercise 9.3: Three", "Three"), "2 exercises, not 3 to 5"),
         (('Try this.\n\n??? success "Solution"', "Try this."), "line 9: no '??? success"),
-        (('??? success "Solution"\n\n    ```pycon\n    >>> 1 + 1\n    2\n    ```\n', "x\n"),
-         "line 9: no '??? success"),
+        (
+            ('??? success "Solution"\n\n    ```pycon\n    >>> 1 + 1\n    2\n    ```\n', "x\n"),
+            "line 9: no '??? success",
+        ),
         (("    >>> 3\n    3\n", "    3\n"), "line 37: the solution has no console example"),
-        (('And this.\n\n??? success "Solution"', 'And this.\n\n???+ success "Solution"'),
-         "line 37: a box other than"),
-        (('Try this.\n\n', 'Try this.\n\n??? tip "Hint"\n\n    Add.\n\n'),
-         "line 9: a box other than"),
+        (
+            ('And this.\n\n??? success "Solution"', 'And this.\n\n???+ success "Solution"'),
+            "line 37: a box other than",
+        ),
+        (
+            ("Try this.\n\n", 'Try this.\n\n??? tip "Hint"\n\n    Add.\n\n'),
+            "line 9: a box other than",
+        ),
         (("    2\n    ```\n", "    2\n    ```\n\nAfter.\n"), "line 9: text after the solution box"),
         (("Try this.\n", ""), "line 9: the exercise says nothing"),
         (("Exercise 9.2", "Exercise 9.5"), "line 20: Exercise 9.5 should be numbered 9.2"),

@@ -235,7 +235,11 @@ def test_the_build_draws_every_figure_as_a_self_contained_svg() -> None:
 
 
 def test_the_numbers_in_each_alt_text_come_from_the_run(
-    model: dict, loss: dict, training: dict, batches: dict, generalization: dict,
+    model: dict,
+    loss: dict,
+    training: dict,
+    batches: dict,
+    generalization: dict,
     network: dict,
 ) -> None:
     """Every decimal an alt text states is a value the chapter's own run produced."""
@@ -317,7 +321,6 @@ def network() -> dict:
     return run_chapter("network")
 
 
-
 def test_curve_figures_draw_the_data_and_each_trained_model(network: dict) -> None:
     """Both figures of sections 11.1 and 11.3 show the 40 points and sin(x); each model's curve
     is that model's prediction on the figure's grid, the line's and the trained network's."""
@@ -329,19 +332,22 @@ def test_curve_figures_draw_the_data_and_each_trained_model(network: dict) -> No
     for name in ("curve_line", "curve_fit"):
         ax = network[name].axes[0]
         points = ax.collections[0].get_offsets()
-        assert points[:, 0].tolist() == X[:, 0].tolist() and points[:, 1].tolist() == y[:, 0].tolist()
+        assert (
+            points[:, 0].tolist() == X[:, 0].tolist() and points[:, 1].tolist() == y[:, 0].tolist()
+        )
         true_curve, *models = ax.lines
         xs = torch.tensor(true_curve.get_xdata())
         assert torch.equal(torch.tensor(true_curve.get_ydata()), torch.sin(xs))
         with torch.no_grad():
             predicted = {
                 "chapter 7's line": network["line"](xs[:, None])[:, 0],
-                "the network after 300 epochs": forward_network(xs[:, None], *network["params"])[:, 0],
+                "the network after 300 epochs": forward_network(xs[:, None], *network["params"])[
+                    :, 0
+                ],
             }
         assert [m.get_label() for m in models] == list(predicted)[: len(models)]
         for curve in models:
             assert torch.equal(torch.tensor(curve.get_ydata()), predicted[curve.get_label()])
-
 
 
 def test_optimizer_curves_are_the_three_runs_of_section_11_6(network: dict) -> None:
@@ -351,14 +357,18 @@ def test_optimizer_curves_are_the_three_runs_of_section_11_6(network: dict) -> N
     assert list(adam.get_ydata()) == network["losses_a"]
 
 
-
-def test_inside_shows_each_layers_gradient_norm_and_the_dead_units_of_both_runs(network: dict) -> None:
+def test_inside_shows_each_layers_gradient_norm_and_the_dead_units_of_both_runs(
+    network: dict,
+) -> None:
     """Left: ‖∇W‖ of each layer per epoch, for both runs of section 11.7; right: dead units."""
     left, right = network["inside"].axes
     runs = [network["watched_ok"], network["watched_big"]]
     lines = left.lines
     assert len(lines) == 4 and [line.get_label() for line in lines] == [
-        "layer 1, lr = 1/16", "layer 2, lr = 1/16", "layer 1, lr = 0.3", "layer 2, lr = 0.3"
+        "layer 1, lr = 1/16",
+        "layer 2, lr = 1/16",
+        "layer 1, lr = 0.3",
+        "layer 2, lr = 0.3",
     ]
     for i, history in enumerate(runs):
         for layer in (0, 1):
@@ -367,4 +377,3 @@ def test_inside_shows_each_layers_gradient_norm_and_the_dead_units_of_both_runs(
         assert list(right.lines[i].get_ydata()) == [dead for _, _, dead in history]
     dead_big = [dead for _, _, dead in runs[1]]
     assert dead_big[5] == 10 and dead_big[-1] == 15 and {dead for _, _, dead in runs[0]} == {2}
-

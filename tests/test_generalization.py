@@ -175,15 +175,21 @@ def test_fit_and_validate_is_fit_one_epoch_at_a_time_with_both_losses() -> None:
     model, reference = linear(W, b), linear(W, b)
     loss_fn = nn.MSELoss()
     train_losses, val_losses = fit_and_validate(
-        model, [train_set.tensors], train_set, val_set, loss_fn,
-        torch.optim.SGD(model.parameters(), lr=0.1), epochs=3,
+        model,
+        [train_set.tensors],
+        train_set,
+        val_set,
+        loss_fn,
+        torch.optim.SGD(model.parameters(), lr=0.1),
+        epochs=3,
     )
     optimizer = torch.optim.SGD(reference.parameters(), lr=0.1)
     expected = [(evaluate(reference, train_set, loss_fn), evaluate(reference, val_set, loss_fn))]
     for _ in range(3):
         fit(reference, [train_set.tensors], loss_fn, optimizer, 1)
-        expected.append((evaluate(reference, train_set, loss_fn),
-                         evaluate(reference, val_set, loss_fn)))
+        expected.append(
+            (evaluate(reference, train_set, loss_fn), evaluate(reference, val_set, loss_fn))
+        )
     assert list(zip(train_losses, val_losses)) == expected
     assert torch.equal(model.weight, reference.weight)
 
@@ -207,8 +213,9 @@ def test_dividing_by_k_factorial_changes_no_fitted_curve() -> None:
         raw_new = torch.cat([X_new**k for k in range(1, degree + 1)], dim=1)
         W_raw, b_raw = least_squares(raw, y)
         W_k, b_k = least_squares(powers(X, degree), y)
-        torch.testing.assert_close(powers(X_new, degree) @ W_k + b_k, raw_new @ W_raw + b_raw,
-                                   atol=1e-4, rtol=1e-4)
+        torch.testing.assert_close(
+            powers(X_new, degree) @ W_k + b_k, raw_new @ W_raw + b_raw, atol=1e-4, rtol=1e-4
+        )
 
 
 def test_poly_loss_is_the_mse_of_the_polynomial() -> None:
@@ -278,10 +285,13 @@ def test_sgd_with_weight_decay_on_the_weight_only_converges_to_ridge() -> None:
     """The closed form is where the loop ends: parameter groups, weight decayed, bias free."""
     X, y, W, b = chapter_start()
     model = linear(W, b)
-    optimizer = torch.optim.SGD([
-        {"params": [model.weight], "weight_decay": 0.5},
-        {"params": [model.bias], "weight_decay": 0.0},
-    ], lr=0.2)
+    optimizer = torch.optim.SGD(
+        [
+            {"params": [model.weight], "weight_decay": 0.5},
+            {"params": [model.bias], "weight_decay": 0.0},
+        ],
+        lr=0.2,
+    )
     fit(model, [(X, y + 10)], nn.MSELoss(), optimizer, 200)
     W_ridge, b_ridge = ridge(X, y + 10, 0.5)
     torch.testing.assert_close(model.weight, W_ridge.T, atol=1e-5, rtol=0)
@@ -297,17 +307,27 @@ def test_the_page_weight_decay_runs() -> None:
     for targets, groups in [(y, False), (y + 10, False), (y + 10, True)]:
         model_sgd, model_l2 = linear(W, b), linear(W, b)
         if groups:
-            optimizer = torch.optim.SGD([
-                {"params": [model_sgd.weight], "weight_decay": 0.5},
-                {"params": [model_sgd.bias], "weight_decay": 0.0},
-            ], lr=0.2)
+            optimizer = torch.optim.SGD(
+                [
+                    {"params": [model_sgd.weight], "weight_decay": 0.5},
+                    {"params": [model_sgd.bias], "weight_decay": 0.0},
+                ],
+                lr=0.2,
+            )
             decayed = [model_l2.weight]
         else:
             optimizer = torch.optim.SGD(model_sgd.parameters(), lr=0.2, weight_decay=0.5)
             decayed = [model_l2.weight, model_l2.bias]
         fit(model_sgd, [(X, targets)], loss_fn, optimizer, 50)
-        fit_l2(model_l2, [(X, targets)], loss_fn,
-               torch.optim.SGD(model_l2.parameters(), lr=0.2), 50, 0.5, decayed)
+        fit_l2(
+            model_l2,
+            [(X, targets)],
+            loss_fn,
+            torch.optim.SGD(model_l2.parameters(), lr=0.2),
+            50,
+            0.5,
+            decayed,
+        )
         assert torch.equal(model_sgd.weight, model_l2.weight)
         assert torch.equal(model_sgd.bias, model_l2.bias)
         shifted_losses.append(loss_fn(model_sgd(X), targets).item())
@@ -318,8 +338,15 @@ def test_fit_l2_reports_the_loss_with_its_term() -> None:
     X, y, W, b = chapter_start()
     model = linear(W, b)
     expected = nn.MSELoss()(model(X), y).item() + 0.25 * (W.item() ** 2 + b.item() ** 2)
-    losses = fit_l2(model, [(X, y)], nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.0),
-                    1, 0.5, list(model.parameters()))
+    losses = fit_l2(
+        model,
+        [(X, y)],
+        nn.MSELoss(),
+        torch.optim.SGD(model.parameters(), lr=0.0),
+        1,
+        0.5,
+        list(model.parameters()),
+    )
     assert losses[0] == pytest.approx(expected, rel=1e-6)
 
 
@@ -366,10 +393,90 @@ print(json.dumps({"path": torch.backends.cpu.get_cpu_capability(), "runs": found
 # the vector paths, for seeds 0 to 19, each for y and y + 10: the epochs that differ, and the
 # most ulps apart. The box of section 10.3 states them: 3 epochs for the page's run, at most 20,
 # never more than 2 ulps.
-VECTOR_EPOCHS = [3, 11, 7, 9, 20, 0, 0, 0, 7, 5, 0, 16, 1, 0, 2, 5, 0, 3, 1, 11,
-                 2, 0, 4, 5, 9, 0, 1, 1, 2, 3, 8, 0, 7, 1, 0, 0, 7, 8, 3, 0]
-VECTOR_ULPS = [1, 2, 1, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 1,
-               1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 2, 1, 1, 0]
+VECTOR_EPOCHS = [
+    3,
+    11,
+    7,
+    9,
+    20,
+    0,
+    0,
+    0,
+    7,
+    5,
+    0,
+    16,
+    1,
+    0,
+    2,
+    5,
+    0,
+    3,
+    1,
+    11,
+    2,
+    0,
+    4,
+    5,
+    9,
+    0,
+    1,
+    1,
+    2,
+    3,
+    8,
+    0,
+    7,
+    1,
+    0,
+    0,
+    7,
+    8,
+    3,
+    0,
+]
+VECTOR_ULPS = [
+    1,
+    2,
+    1,
+    1,
+    1,
+    0,
+    0,
+    0,
+    1,
+    1,
+    0,
+    1,
+    1,
+    0,
+    1,
+    1,
+    0,
+    1,
+    1,
+    1,
+    1,
+    0,
+    1,
+    1,
+    1,
+    0,
+    1,
+    1,
+    1,
+    1,
+    1,
+    0,
+    1,
+    1,
+    0,
+    0,
+    2,
+    1,
+    1,
+    0,
+]
 CODE_PATHS = {
     "avx512": (VECTOR_EPOCHS, VECTOR_ULPS),
     "avx2": (VECTOR_EPOCHS, VECTOR_ULPS),
@@ -388,7 +495,10 @@ def test_weight_decay_and_the_l2_term_on_each_code_path(path: str) -> None:
     result = subprocess.run(
         [sys.executable, "-c", WEIGHT_DECAY_RUN],
         env={**os.environ, "ATEN_CPU_CAPABILITY": path},
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.splitlines()[-1])["runs"]
@@ -421,12 +531,18 @@ def test_early_stopping_keeps_the_best_epoch_of_the_curve_bit_for_bit() -> None:
     loss_fn = nn.MSELoss()
     curve_model = copy.deepcopy(model)
     _, val_losses = fit_and_validate(
-        curve_model, [(F, y)], train_9, val_9, loss_fn,
-        torch.optim.SGD(curve_model.parameters(), lr=0.3), 120,
+        curve_model,
+        [(F, y)],
+        train_9,
+        val_9,
+        loss_fn,
+        torch.optim.SGD(curve_model.parameters(), lr=0.3),
+        120,
     )
     best = min(range(121), key=lambda epoch: val_losses[epoch])
-    kept = early_stopping(model, [(F, y)], val_9, loss_fn,
-                          torch.optim.SGD(model.parameters(), lr=0.3), 1000, 20)
+    kept = early_stopping(
+        model, [(F, y)], val_9, loss_fn, torch.optim.SGD(model.parameters(), lr=0.3), 1000, 20
+    )
     assert kept == best == 85
     assert evaluate(model, val_9, loss_fn) == val_losses[85]
 
@@ -450,8 +566,15 @@ def test_early_stopping_stops_after_patience_epochs_without_a_better_loss(
     105."""
     F, y, _, val_9, model = degree_9_problem()
     CountingLoss.steps = 0
-    best = early_stopping(model, [(F, y)], val_9, CountingLoss(),
-                          torch.optim.SGD(model.parameters(), lr=0.3), 1000, patience)
+    best = early_stopping(
+        model,
+        [(F, y)],
+        val_9,
+        CountingLoss(),
+        torch.optim.SGD(model.parameters(), lr=0.3),
+        1000,
+        patience,
+    )
     assert (best, CountingLoss.steps) == (kept, epochs)
 
 
@@ -460,8 +583,15 @@ def test_early_stopping_runs_max_epochs_when_the_loss_keeps_improving() -> None:
     model = linear(W, b)
     val_set = TensorDataset(X, y)
     CountingLoss.steps = 0
-    best = early_stopping(model, [(X, y)], val_set, CountingLoss(),
-                          torch.optim.SGD(model.parameters(), lr=0.01), 30, 5)
+    best = early_stopping(
+        model,
+        [(X, y)],
+        val_set,
+        CountingLoss(),
+        torch.optim.SGD(model.parameters(), lr=0.01),
+        30,
+        5,
+    )
     assert best == 30 and CountingLoss.steps == 30
 
 
@@ -484,8 +614,9 @@ def test_largest_lr_is_two_over_the_largest_eigenvalue() -> None:
     for inputs in (X, 50 * X + 200, powers(X, 9)):
         A = torch.cat([inputs, torch.ones(len(inputs), 1)], dim=1).double()
         lam = torch.linalg.eigvalsh(2 / len(A) * A.T @ A)
-        torch.testing.assert_close(curvature_eigenvalues(inputs).double(), lam,
-                                   rtol=1e-4, atol=1e-3)
+        torch.testing.assert_close(
+            curvature_eigenvalues(inputs).double(), lam, rtol=1e-4, atol=1e-3
+        )
         assert largest_lr(inputs) == pytest.approx(2 / lam[-1].item(), rel=1e-5)
 
 
@@ -608,10 +739,14 @@ def test_loading_into_a_model_of_another_shape_names_the_mismatch(tmp_path: Path
     model, opt, gen, _ = new_run(0)
     save_checkpoint(path, model, opt, 0, gen)
     other = nn.Linear(2, 1)
-    with pytest.raises(RuntimeError, match=r"size mismatch for weight: copying a param with shape "
-                                           r"torch.Size\(\[1, 1\]\)"):
-        load_checkpoint(path, other, torch.optim.SGD(other.parameters(), lr=0.01),
-                        torch.Generator())
+    with pytest.raises(
+        RuntimeError,
+        match=r"size mismatch for weight: copying a param with shape "
+        r"torch.Size\(\[1, 1\]\)",
+    ):
+        load_checkpoint(
+            path, other, torch.optim.SGD(other.parameters(), lr=0.01), torch.Generator()
+        )
 
 
 # --- the source ---------------------------------------------------------------------------------

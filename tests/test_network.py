@@ -44,7 +44,9 @@ def leaves(start: list[torch.Tensor]) -> list[torch.Tensor]:
 
 def same_parameters(model: nn.Sequential, params: list[torch.Tensor]) -> bool:
     """The module holds exactly our tensors, its weights transposed."""
-    return all(torch.equal(p, q) for p, q in zip(model.parameters(), network_module(params).parameters()))
+    return all(
+        torch.equal(p, q) for p, q in zip(model.parameters(), network_module(params).parameters())
+    )
 
 
 def test_make_curve_is_a_grid_with_noise_around_the_sine() -> None:
@@ -129,7 +131,9 @@ def test_the_standard_loop_retraces_train_network_bit_for_bit(seed: int) -> None
     params = leaves(start)
     losses = train_network(X, y, params, 1 / 16, 300)
     model = network_module(start)
-    losses_nn = fit(model, [(X, y)], nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=1 / 16), 300)
+    losses_nn = fit(
+        model, [(X, y)], nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=1 / 16), 300
+    )
     assert losses_nn == losses and same_parameters(model, params)
 
 
@@ -180,7 +184,9 @@ def test_dead_units_keep_their_starting_parameters() -> None:
     train_network(X, y, params, 1 / 16, 300)
     off = torch.relu(X @ start[0] + start[1]).eq(0).all(dim=0)
     assert off.sum() == 2
-    assert torch.equal(params[0][:, off], start[0][:, off]) and torch.equal(params[2][off], start[2][off])
+    assert torch.equal(params[0][:, off], start[0][:, off]) and torch.equal(
+        params[2][off], start[2][off]
+    )
 
 
 def test_fit_watched_is_fit_with_a_record() -> None:
@@ -188,7 +194,9 @@ def test_fit_watched_is_fit_with_a_record() -> None:
     X, y, start = page_start()
     model, watched = network_module(start), network_module(start)
     losses = fit(model, [(X, y)], nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=1 / 16), 5)
-    history = fit_watched(watched, X, y, nn.MSELoss(), torch.optim.SGD(watched.parameters(), lr=1 / 16), 5)
+    history = fit_watched(
+        watched, X, y, nn.MSELoss(), torch.optim.SGD(watched.parameters(), lr=1 / 16), 5
+    )
     assert [loss for loss, _, _ in history] == losses
     assert all(torch.equal(p, q) for p, q in zip(model.parameters(), watched.parameters()))
     fresh = network_module(start)
@@ -201,7 +209,9 @@ def test_a_large_learning_rate_kills_most_hidden_units() -> None:
     """Section 11.7 at 0.3: 2 dead at the start, 10 after five epochs, 15 of 16 after 60."""
     X, y, start = page_start()
     model = network_module(start)
-    history = fit_watched(model, X, y, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.3), 60)
+    history = fit_watched(
+        model, X, y, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.3), 60
+    )
     dead = [d for _, _, d in history]
     assert dead[0] == 2 and dead[5] == 10 and dead[-1] == 15
     assert dead == sorted(dead)  # none comes back
@@ -331,7 +341,10 @@ def test_hand_written_and_library_runs_are_equal_on_each_code_path(path: str) ->
     result = subprocess.run(
         [sys.executable, "-c", PATH_RUN],
         env={**os.environ, "ATEN_CPU_CAPABILITY": path, **env},
-        capture_output=True, text=True, timeout=600, check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.splitlines()[-1])

@@ -17,7 +17,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from linreg.loss import mse_loss
 from linreg.model import forward, init_params, make_data
 from linreg.nn import fit, load_params, train_sgd
-from linreg.training import least_squares, train
+from linreg.training import train
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,9 +57,7 @@ def within_a_bit(a: torch.Tensor, b: torch.Tensor) -> bool:
 
 def same_losses(losses: list[float], reference: list[float]) -> bool:
     """Within a millionth (of the loss, where it is above 1): float32 roundings apart."""
-    return all(
-        abs(p - q) <= 1e-6 * max(q, 1.0) for p, q in zip(losses, reference, strict=True)
-    )
+    return all(abs(p - q) <= 1e-6 * max(q, 1.0) for p, q in zip(losses, reference, strict=True))
 
 
 def test_sgd_ends_bit_for_bit_at_chapter_7s_parameters() -> None:
@@ -127,7 +125,10 @@ def test_epochs_that_differ_from_chapter_7_on_each_code_path(path: str) -> None:
     result = subprocess.run(
         [sys.executable, "-c", EPOCHS_RUN],
         env={**os.environ, "ATEN_CPU_CAPABILITY": path},
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.splitlines()[-1])

@@ -9,7 +9,6 @@ import pytest
 
 from tutorial_tools import execute
 from tutorial_tools.figures import figure_names
-from tutorial_tools.sybil_parsers import OPERATION_NAME
 from tutorial_tools.notebooks import (
     CHAPTERS,
     FOLDED,
@@ -25,6 +24,7 @@ from tutorial_tools.notebooks import (
     stale_notebooks,
     to_notebook,
 )
+from tutorial_tools.sybil_parsers import OPERATION_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS, SRC = ROOT / "docs", ROOT / "src"

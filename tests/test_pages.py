@@ -143,7 +143,7 @@ def page_words(markdown: str) -> int:
 def test_page_words_count_embedded_code_and_only_the_main_text() -> None:
     page = '```python title="x"\n--8<-- "linreg/model.py:forward"\n```\n'
     assert page_words(page) > 20 and page_words("one two three") == 3
-    assert page_words('one\n<!-- invisible-code-block: python\nassert 1\n-->\n') == 1
+    assert page_words("one\n<!-- invisible-code-block: python\nassert 1\n-->\n") == 1
     assert page_words('one\n\n??? note "Box"\n\n    two three\n\nfour\n') == 5  # ??? note "Box"
 
 

@@ -114,8 +114,10 @@ def test_plot_degrees_draws_both_sets_and_each_polynomial() -> None:
     ŷ = powers(x, d)·W + b across the validation points' range, clipped to their y range ± 1."""
     X, y = data()
     X_val, y_val = torch.tensor([[-2.0], [0.0], [3.0]]), torch.tensor([[-3.0], [1.0], [7.0]])
-    fits = {1: (torch.tensor([[2.0]]), torch.tensor([1.0])),
-            2: (torch.tensor([[1.0], [2.0]]), torch.tensor([0.5]))}
+    fits = {
+        1: (torch.tensor([[2.0]]), torch.tensor([1.0])),
+        2: (torch.tensor([[1.0], [2.0]]), torch.tensor([0.5])),
+    }
     ax = plot_degrees(X, y, X_val, y_val, fits).axes[0]
     val_points, train_points = ax.collections
     assert val_points.get_offsets().tolist() == torch.cat([X_val, y_val], dim=1).tolist()
@@ -165,7 +167,6 @@ def test_plot_curve_draws_the_points_the_sine_and_each_model_on_a_grid() -> None
     assert torch.equal(torch.tensor(square.get_ydata()), xs**2)
 
 
-
 def test_plot_inside_draws_each_layers_norm_and_the_dead_units_per_epoch() -> None:
     """Top: two lines per run, ‖∇W‖ of layers 1 and 2, log scale; bottom: dead units per run."""
     from linreg.plots import plot_inside
@@ -176,11 +177,16 @@ def test_plot_inside_draws_each_layers_norm_and_the_dead_units_per_epoch() -> No
     }
     top, bottom = plot_inside(runs).axes
     assert [line.get_label() for line in top.lines] == [
-        "layer 1, a", "layer 2, a", "layer 1, b", "layer 2, b"
+        "layer 1, a",
+        "layer 2, a",
+        "layer 1, b",
+        "layer 2, b",
     ]
     assert [list(map(float, line.get_ydata())) for line in top.lines] == [
-        [0.5, 0.25], [2.0, 1.0], [4.0, 2.0], [8.0, 6.0]
+        [0.5, 0.25],
+        [2.0, 1.0],
+        [4.0, 2.0],
+        [8.0, 6.0],
     ]
     assert [list(line.get_ydata()) for line in bottom.lines] == [[1, 2], [0, 3]]
     assert top.get_yscale() == "log" and bottom.get_ylabel() == "dead hidden units"
-

@@ -17,10 +17,6 @@ import pytest
 
 from tutorial_tools.notebooks import CHAPTERS
 from tutorial_tools.site_check import (
-    CHROMIUM_ARGS,
-    INSTALL_CHROMIUM,
-    build_site,
-    chromium_path,
     console_code,
     serve,
 )
@@ -86,17 +82,9 @@ def page_blocks(page: "playwright_api.Page") -> list[Block]:
 
 
 @pytest.fixture(scope="module")
-def copied(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Block]]:
+def copied(site: Path, browser: "playwright_api.Browser") -> dict[str, list[Block]]:
     """Every page's Python blocks, copied in one pass of a real browser over the built site."""
-    path = chromium_path()
-    if path is None and CI:
-        pytest.fail(f"Chromium not found: {INSTALL_CHROMIUM}")
-    if path is None:
-        pytest.skip(f"Chromium not found: {INSTALL_CHROMIUM}")
-    site = tmp_path_factory.mktemp("site")
-    build_site(site)
-    with serve(site) as base_url, playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+    with serve(site) as base_url:
         context = browser.new_context(
             viewport={"width": 1280, "height": 900},
             permissions=["clipboard-read", "clipboard-write"],
@@ -108,7 +96,7 @@ def copied(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Block]]:
             page.wait_for_load_state("networkidle")
             open_every_box(page)
             blocks[url_path] = page_blocks(page)
-        browser.close()
+        context.close()
     return blocks
 
 

@@ -14,23 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 from tutorial_tools.notebooks import CHAPTERS
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the site strictly into a temporary folder and return that folder."""
-    site_dir = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        check=False,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site_dir
-
-
 def test_every_chapter_is_built(site: Path) -> None:
     for chapter in CHAPTERS:
         assert (site / chapter / "index.html").is_file()

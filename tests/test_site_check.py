@@ -98,7 +98,10 @@ def test_console_code_keeps_the_empty_line_of_a_bare_continuation() -> None:
         ">>> def f():\n...     return 1\n...\n>>> for i in range(2):\n...     print(i)\n...\n"
         "0\n1\n>>> f()\n1\n"
     )
-    assert console_code(session) == "def f():\n    return 1\n\nfor i in range(2):\n    print(i)\n\nf()\n"
+    assert (
+        console_code(session)
+        == "def f():\n    return 1\n\nfor i in range(2):\n    print(i)\n\nf()\n"
+    )
 
 
 def test_contrast_matches_wcag() -> None:

@@ -133,11 +133,7 @@ def test_chapters_keep_their_examples(name: str, minimum: int) -> None:
     assert len(consoles) == len(
         re.findall(r"^[ \t]*>>> ", text, re.MULTILINE)
     )  # no console skipped
-    embeds = [
-        e
-        for e in examples
-        if isinstance(e.region.parsed, Embed)
-    ]
+    embeds = [e for e in examples if isinstance(e.region.parsed, Embed)]
     assert len(embeds) == len(
         re.findall(r"^[ \t]*```python", text, re.MULTILINE)
     )  # no embed skipped
@@ -195,34 +191,79 @@ ARITHMETIC_BUGS = [
     ("linreg/model.py", "true_b = torch.tensor(1.0)", "true_b = torch.tensor(1.01)", "model.md"),
     ("linreg/loss.py", "return squared_error.mean()", "return squared_error.sum()", "loss.md"),
     ("linreg/loss.py", "grad_W = (2 / n)", "grad_W = (1 / n)", "loss.md"),
-    ("linreg/__main__.py", "W -= learning_rate * W.grad", "W -= 1.001 * learning_rate * W.grad",
-     "training.md"),
+    (
+        "linreg/__main__.py",
+        "W -= learning_rate * W.grad",
+        "W -= 1.001 * learning_rate * W.grad",
+        "training.md",
+    ),
     ("linreg/__main__.py", "    b.grad = None\n", "", "training.md"),  # a forgotten reset
-    ("linreg/training.py", "b -= learning_rate * b.grad", "b -= learning_rate * b.grad * 1.001",
-     "training.md"),
+    (
+        "linreg/training.py",
+        "b -= learning_rate * b.grad",
+        "b -= learning_rate * b.grad * 1.001",
+        "training.md",
+    ),
     ("linreg/training.py", "torch.ones(len(X), 1)", "torch.ones(len(X), 1) * 2", "training.md"),
-    ("linreg/nn.py", "        optimizer.zero_grad()\n        losses", "        losses", "nn.md"),  # no reset
+    (
+        "linreg/nn.py",
+        "        optimizer.zero_grad()\n        losses",
+        "        losses",
+        "nn.md",
+    ),  # no reset
     ("linreg/nn.py", "model.bias.copy_(b)", "model.bias.copy_(b * 1.001)", "nn.md"),
-    ("linreg/nn.py", "losses.append(loss.item())\n    return losses\n\n\n# --8<-- [end:fit]",
-     "losses.append(loss.item() * 1.001)\n    return losses\n\n\n# --8<-- [end:fit]", "nn.md"),
-    ("linreg/nn.py", "loss = loss_fn(y_hat, y_batch)", "loss = loss_fn(y_hat, y_batch) * 1.01",
-     "nn.md"),
+    (
+        "linreg/nn.py",
+        "losses.append(loss.item())\n    return losses\n\n\n# --8<-- [end:fit]",
+        "losses.append(loss.item() * 1.001)\n    return losses\n\n\n# --8<-- [end:fit]",
+        "nn.md",
+    ),
+    (
+        "linreg/nn.py",
+        "loss = loss_fn(y_hat, y_batch)",
+        "loss = loss_fn(y_hat, y_batch) * 1.01",
+        "nn.md",
+    ),
     ("linreg/batches.py", "[[2.0], [-3.0], [0.5]]", "[[2.0], [-3.0], [0.51]]", "batches.md"),
-    ("linreg/batches.py", "noise = torch.randn(n, 1) * 0.1", "noise = torch.randn(n, 1) * 0.2",
-     "batches.md"),
-    ("linreg/generalization.py", "[1 - val_fraction, val_fraction], generator=shuffle",
-     "[1 - val_fraction, val_fraction]", "generalization.md"),  # an unseeded split
-    ("linreg/generalization.py", "math.sqrt(n * lam / 2)", "math.sqrt(n * lam)",
-     "generalization.md"),
+    (
+        "linreg/batches.py",
+        "noise = torch.randn(n, 1) * 0.1",
+        "noise = torch.randn(n, 1) * 0.2",
+        "batches.md",
+    ),
+    (
+        "linreg/generalization.py",
+        "[1 - val_fraction, val_fraction], generator=shuffle",
+        "[1 - val_fraction, val_fraction]",
+        "generalization.md",
+    ),  # an unseeded split
+    (
+        "linreg/generalization.py",
+        "math.sqrt(n * lam / 2)",
+        "math.sqrt(n * lam)",
+        "generalization.md",
+    ),
     ("linreg/generalization.py", "return lam / 2 * sum(", "return lam * sum(", "generalization.md"),
-    ("linreg/generalization.py", "            best_state = copy.deepcopy(model.state_dict())\n",
-     "            best_state = model.state_dict()\n", "generalization.md"),  # a live view
-    ("linreg/generalization.py", '    generator.set_state(checkpoint["generator"])\n', "",
-     "generalization.md"),  # the shuffles start again
+    (
+        "linreg/generalization.py",
+        "            best_state = copy.deepcopy(model.state_dict())\n",
+        "            best_state = model.state_dict()\n",
+        "generalization.md",
+    ),  # a live view
+    (
+        "linreg/generalization.py",
+        '    generator.set_state(checkpoint["generator"])\n',
+        "",
+        "generalization.md",
+    ),  # the shuffles start again
     ("linreg/network.py", "return H @ W2 + b2", "return H @ W2 - b2", "network.md"),
     ("linreg/network.py", "bound = 1 / fan_in**0.5", "bound = 1.01 / fan_in**0.5", "network.md"),
-    ("linreg/network.py", "        for param in params:\n            param.grad = None\n", "",
-     "network.md"),  # train_network's reset forgotten
+    (
+        "linreg/network.py",
+        "        for param in params:\n            param.grad = None\n",
+        "",
+        "network.md",
+    ),  # train_network's reset forgotten
     ("linreg/network.py", "v += param.grad", "v += 1.001 * param.grad", "network.md"),
     ("linreg/network.py", "(H == 0).all(dim=0)", "(H == 0).any(dim=0)", "network.md"),
 ]
@@ -278,7 +319,7 @@ def test_an_embed_that_prints_needs_an_output_fence(tmp_path: Path) -> None:
     """Printing with nothing shown would hide a run's output from the reader."""
     src = write_module(tmp_path, 'print("hidden")\n')
     page = tmp_path / "page.md"
-    page.write_text(EMBED_FENCE + "\nSome prose.\n\n```text title=\"Output\"\nhidden\n```\n")
+    page.write_text(EMBED_FENCE + '\nSome prose.\n\n```text title="Output"\nhidden\n```\n')
     with pytest.raises(SybilFailure, match="no Output fence follows"):
         run_document(page, src)
 

@@ -18,7 +18,7 @@ from linreg.training import least_squares, train
 
 ROOT = Path(__file__).resolve().parent.parent
 # The training cell of the notebook this tutorial grew from, verbatim (In [14]).
-SEED_LOOP = '''\
+SEED_LOOP = """\
 # Hyperparameters
 learning_rate = 0.01
 epochs = 200
@@ -55,7 +55,7 @@ for epoch in range(epochs):
 
 print(f"\\nFinal Parameters: W={W.item():.3f}, b={b.item():.3f}")
 print(f"True Parameters:  W=2.000, b=1.000")
-'''
+"""
 
 
 def run_printing(code: str, namespace: dict) -> str:
@@ -194,7 +194,7 @@ def test_divergence_stops_with_the_epoch(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_parameters_that_overflow_are_caught_at_the_next_epoch() -> None:
-    X, y, W, b = seeded_problem()
+    X, _, W, b = seeded_problem()
     X = X * 1e18  # finite data whose gradients throw the parameters to inf in one step
     with pytest.raises(FloatingPointError, match="at epoch 1"):
         train(X, 2 * X + 1, W, b, learning_rate=0.01)

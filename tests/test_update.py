@@ -164,12 +164,12 @@ def test_the_command_updates_docs_and_fails_when_a_person_is_needed(
     assert main(["docs/chapter.md", "--src", "src"]) == 0
 
 
-PRINTING = '''\
+PRINTING = """\
 # --8<-- [start:table]
 for i in range(3):
     print(f"row {i}: {SCALE * i}")
 # --8<-- [end:table]
-'''
+"""
 
 EMBED_AND_OUTPUT = """\
 ```python title="src/table.py"
@@ -277,11 +277,12 @@ def test_a_bare_continuation_line_that_closes_a_block_stays_a_source_line(tmp_pa
 def test_a_block_closed_by_a_bare_continuation_line_keeps_it(tmp_path: Path) -> None:
     """A loop closed by a bare `...` line, as the classic prompt shows it: doctest's source
     for it has one line fewer than the text, and the rewrite must still start after the `...`."""
-    chapter = CHAPTER.replace("...     print(answer(i))\n41\n", "...     print(answer(i))\n...\n41\n")
+    chapter = CHAPTER.replace(
+        "...     print(answer(i))\n41\n", "...     print(answer(i))\n...\n41\n"
+    )
     path = make_project(tmp_path, chapter.replace("42\n>>> answer(-1)", "43\n>>> answer(-1)"))
     before = path.read_text(encoding="utf-8")
     update_file(path, tmp_path / "src")
     after = path.read_text(encoding="utf-8")
     assert changed_lines(before, after) == [(17, "43\n", "42\n")]
     assert "...     print(answer(i))\n...\n41\n42\n>>> answer(-1)" in after
-

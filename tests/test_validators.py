@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tutorial_tools import katex_assets
-from tutorial_tools.site_check import build_site, serve
+from tutorial_tools.site_check import serve
 from tutorial_tools.validators import (
     EXCLUSIONS,
     INSTALL_LINKCHECKER,
@@ -279,14 +279,6 @@ def test_page_urls_names_folders_by_their_index(tmp_path: Path) -> None:
 
 
 # The validators on the built site
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built strictly into a folder named by site_url's path, as a host serves it."""
-    site = tmp_path_factory.mktemp("served") / site_path().strip("/")
-    build_site(site)
-    return site
 
 
 @pytest.fixture(scope="module")

@@ -18,11 +18,20 @@ COMMANDS = {
     "import torch": [sys.executable, "-c", "import torch"],
     "doc tests": [sys.executable, "-m", "pytest", "docs", "-q", "-p", "no:cacheprovider"],
     "chapters 5-7": [
-        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-        "docs/index.md", "docs/model.md", "docs/loss.md", "docs/training.md",
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "docs/index.md",
+        "docs/model.md",
+        "docs/loss.md",
+        "docs/training.md",
     ],
     "torch + optim": [  # the floor any torch.optim user pays: one optimizer, one step
-        sys.executable, "-c",
+        sys.executable,
+        "-c",
         "import torch; torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1).step()",
     ],
 }
