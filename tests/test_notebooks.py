@@ -96,6 +96,14 @@ def test_chapter_markdown_becomes_cells() -> None:
     assert cells[2].source == "```bash\nls\n```"
 
 
+def test_a_box_title_with_escaped_quotes_unwraps_like_any_box() -> None:
+    """Material reads `\\"` in a box's title as a quote; the notebook unwraps such a box too,
+    rather than keep its indented body as a code block."""
+    markdown = '??? info "Why `driver=\\"gels\\"`?"\n\n    We name the method.\n'
+    cells = chapter_cells(markdown, SRC)
+    assert [c.source for c in cells] == ['**Why `driver="gels"`?**\n\nWe name the method.']
+
+
 def test_the_sentence_that_asks_to_open_the_recap_box_points_at_the_next_cell() -> None:
     """A notebook has no box: the chapter's request to open it and copy the code (the line may
     break anywhere in it) becomes a pointer to the next cell, which holds that code."""
@@ -141,7 +149,7 @@ def test_a_solution_box_becomes_a_folded_heading_with_its_cells_under_it() -> No
         ("markdown", "Run it:"),
         ("code", "1 + 1"),
         ("markdown", "It is 2."),
-        ("markdown", "### Exercise 1.2: More\n\n**A hint**\n\n\nThink."),
+        ("markdown", "### Exercise 1.2: More\n\n**A hint**\n\nThink."),
     ]
     assert SOLUTION_HEADING == "#### Solution"
     assert [c.metadata for c in cells] == [{}, FOLDED, {}, {}, {}, {}]

@@ -69,7 +69,7 @@ def train_network(
         loss = mse_loss(y_hat, y)
         # 3. backward pass: fills each .grad
         loss.backward()
-        # 4. update: θ ← θ − η·∇θL, each tensor
+        # 4. update: θ ← θ − η·∇θL
         with torch.no_grad():
             for param in params:
                 param -= learning_rate * param.grad

@@ -161,6 +161,7 @@ def plot_by_degree(train_losses: list[float], val_losses: list[float]):
     ax.plot(degrees, train_losses, "o-", label="training loss")
     ax.plot(degrees, val_losses, "o-", label="validation loss")
     ax.set(xlabel="degree", ylabel="loss (log scale)", yscale="log")
+    ax.yaxis.set_major_formatter("{x:g}")  # 1e-08 rather than 10⁻⁸
     ax.legend()
     return fig
 
@@ -210,6 +211,7 @@ def plot_inside(histories: dict):
         dead = [dead for _, _, dead in history]
         bottom.plot(dead, color=color, label=label)
     top.set(xlabel="epoch", ylabel="‖∇W‖ (log scale)", yscale="log")
+    top.yaxis.set_major_formatter("{x:g}")  # 0.01 rather than 10⁻²
     bottom.set(xlabel="epoch", ylabel="dead hidden units", ylim=(0, None))
     top.legend()
     bottom.legend()

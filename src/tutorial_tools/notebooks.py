@@ -21,9 +21,11 @@ CHAPTERS = ("model", "loss", "training", "nn", "batches", "generalization", "net
 NOTEBOOK_DIR = "notebooks"  # under docs/
 
 FENCE = re.compile(r"^(?P<fence>`{3,})(?P<info>[^`\n]*)$")
-# Material's collapsible blocks, admonitions and tabs: ??? info "Title", !!! note, === "Tab"
+# Material's collapsible blocks, admonitions and tabs: ??? info "Title", !!! note, === "Tab";
+# a title may hold escaped quotes: ??? info "Why `driver=\"gels\"`?"
 BLOCK = re.compile(
-    r'^(?P<indent> *)(?:\?\?\?\+?|!!!|===)(?: +(?P<kind>[\w-]+))?(?: +"(?P<title>[^"]*)")? *$'
+    r'^(?P<indent> *)(?:\?\?\?\+?|!!!|===)(?: +(?P<kind>[\w-]+))?'
+    r'(?: +"(?P<title>(?:[^"\\]|\\.)*)")? *$'
 )
 # Hidden checks and directives, also indented inside a box
 COMMENT = re.compile(r"^[ \t]*<!--.*?-->[ \t]*\n?", re.DOTALL | re.MULTILINE)
@@ -79,7 +81,10 @@ def flatten_blocks(lines: list[str]) -> list[str]:
         if (block["kind"], block["title"]) == SOLUTION_BOX:
             out += [solution_heading(out), ""]
         elif block["title"]:
-            out += [f"**{block['title']}**", ""]
+            title = block["title"].replace('\\"', '"')  # Material shows \" as "
+            out += [f"**{title}**", ""]
+        while body and not body[0]:  # the title's own blank line follows it
+            body.pop(0)
         out += flatten_blocks(body)
     return out
 
