@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from tutorial_tools.site_check import CHROMIUM_ARGS, INSTALL_CHROMIUM, build_site, chromium_path
-from tutorial_tools.validators import site_path
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site, built once per session with `mkdocs build --strict`, into a folder named by
     site_url's path (/linreg-from-scratch/), as a host serves it. Tests only read it."""
+    from tutorial_tools.validators import site_path  # mkdocs: only where the site is built
+
     site = tmp_path_factory.mktemp("served") / site_path().strip("/")
     build_site(site)
     return site
