@@ -37,7 +37,15 @@ import pytest
 from mutmut.mutation.file_mutation import create_mutations
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = ["model.py", "loss.py", "training.py", "nn.py"]  # the functions the chapters show
+MODULES = [  # the functions the chapters show, one module per chapter
+    "model.py",
+    "loss.py",
+    "training.py",
+    "nn.py",
+    "batches.py",
+    "generalization.py",
+    "network.py",
+]
 # what a scratch copy of the project leaves out: history, environments, caches, build output
 IGNORE = shutil.ignore_patterns(
     ".git", ".venv*", ".cache", "site", "mutants", "node_modules", "__pycache__", "*.egg-info"
