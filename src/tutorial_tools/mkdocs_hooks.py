@@ -4,7 +4,7 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
-from tutorial_tools import notebook_site, stamp
+from tutorial_tools import katex_fonts, notebook_site, stamp
 from tutorial_tools.code_blocks import prepare_code_blocks
 from tutorial_tools.math import render_math
 
@@ -48,7 +48,9 @@ def add_verified_stamp(markdown: str, page, config) -> str:
 
 
 def on_post_build(config, **kwargs: object) -> None:
-    """In CI, fail the build when a chapter's examples have no passing doc-test record."""
+    """Cut KaTeX's fonts down to the glyphs the formulas show; in CI, fail the build when a
+    chapter's examples have no passing doc-test record."""
+    katex_fonts.subset_site_fonts(Path(config.site_dir))
     stamp.check_verified(Path(config.docs_dir), Path(config.config_file_path).parent)
 
 
