@@ -73,20 +73,26 @@ def test_a_page_with_math_loads_smaller_fonts(site: Path) -> None:
     assert after < before * 0.7  # measured on 2026-12-04: 47.9 KB -> 31.8 KB
 
 
+# Each formula's box on the whole page (a screenshot's clip), from its box in the viewport.
+BOXES = """formulas => formulas.map(formula => {
+    const box = formula.getBoundingClientRect();
+    return {x: box.x + scrollX, y: box.y + scrollY, width: box.width, height: box.height};
+})"""
+
+
 def formula_pixels(browser: object, url: str, original_fonts: bool) -> list[bytes]:
     """Screenshots of each formula on a page, drawn with the site's fonts or KaTeX's full ones."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     if original_fonts:
-        page.route("**/assets/katex/fonts/*.woff2", lambda route: route.fulfill(
-            path=FONTS / route.request.url.rpartition("/")[2]))
+        page.route(
+            "**/assets/katex/fonts/*.woff2",
+            lambda route: route.fulfill(path=FONTS / route.request.url.rpartition("/")[2]),
+        )
     page.goto(url)
     page.wait_for_load_state("networkidle")
     page.evaluate("document.fonts.ready")
-    boxes = page.eval_on_selector_all(".katex-html", """formulas => formulas.map(f => {
-        const r = f.getBoundingClientRect();
-        return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height};
-    })""")
+    boxes = page.eval_on_selector_all(".katex-html", BOXES)
     shots = [page.screenshot(clip=box, full_page=True) for box in boxes if box["width"]]
     context.close()
     return shots
