@@ -1,11 +1,14 @@
 """katex_fonts: the built site's KaTeX fonts keep every glyph its formulas show, KaTeX's own
 outlines, and draw each formula pixel for pixel as KaTeX's full fonts do."""
 
+import io
 import shutil
+from math import ceil, floor
 from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
+from PIL import Image
 
 from tutorial_tools import katex_fonts
 from tutorial_tools.site_check import ROOT, serve
@@ -81,7 +84,8 @@ BOXES = """formulas => formulas.map(formula => {
 
 
 def formula_pixels(browser: object, url: str, original_fonts: bool) -> list[bytes]:
-    """Screenshots of each formula on a page, drawn with the site's fonts or KaTeX's full ones."""
+    """The pixels of each formula on a page, drawn with the site's fonts or KaTeX's full ones,
+    cut from one screenshot of the whole page, laid out in full (code blocks rendered)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     if original_fonts:
@@ -90,12 +94,19 @@ def formula_pixels(browser: object, url: str, original_fonts: bool) -> list[byte
             lambda route: route.fulfill(path=FONTS / route.request.url.rpartition("/")[2]),
         )
     page.goto(url)
+    page.add_style_tag(content=".md-typeset pre { content-visibility: visible; }")
     page.wait_for_load_state("networkidle")
     page.evaluate("document.fonts.ready")
     boxes = page.eval_on_selector_all(".katex-html", BOXES)
-    shots = [page.screenshot(clip=box, full_page=True) for box in boxes if box["width"]]
+    whole = Image.open(io.BytesIO(page.screenshot(full_page=True)))
     context.close()
-    return shots
+    return [
+        whole.crop(
+            (floor(b["x"]), floor(b["y"]), ceil(b["x"] + b["width"]), ceil(b["y"] + b["height"]))
+        ).tobytes()
+        for b in boxes
+        if b["width"]
+    ]
 
 
 @pytest.mark.site
