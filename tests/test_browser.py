@@ -579,6 +579,45 @@ def test_palette_toggle_switches_light_and_dark(tab: Tab) -> None:
     assert body_luminance(tab) > 0.8
 
 
+# Every change to these attributes of <html> and <body>, with the page's readyState and the
+# value before: docs/overrides/main.html sets them while the page parses ("loading").
+RECORD_MARKS = """
+window.marks = [];
+new MutationObserver(records => { for (const r of records)
+  if (r.target === document.documentElement || r.target === document.body) window.marks.push(
+    [document.readyState, r.target.nodeName, r.attributeName, r.oldValue]) }
+).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+  attributeFilter: ["class", "data-js-focus-visible", "data-md-color-switching"]});
+"""
+
+
+def changed_marks(records: list[list], now: dict[str, str | None]) -> list[tuple]:
+    """(readyState, node, attribute, before, after) of each record that changed a value: a
+    record's value after is the next record's value before, or the value now."""
+    changes = []
+    for i, (state, node, name, before) in enumerate(records):
+        later = [r[3] for r in records[i + 1 :] if r[1:3] == [node, name]]
+        after = later[0] if later else now[f"{node} {name}"]
+        if after != before:
+            changes.append((state, node, name, before, after))
+    return changes
+
+
+def test_materials_bundle_starts_without_restyling_the_page(tab: Tab) -> None:
+    """What Material's bundle sets on <html> and <body> as it starts is set while the page
+    parses, so that the bundle changes none of it (each change restyled the whole page); only
+    the palette's removal of data-md-color-switching is left to it."""
+    tab.page.add_init_script(RECORD_MARKS)
+    tab.open("/notebooks/generalization/")
+    now = tab.page.evaluate("""() => Object.fromEntries([document.documentElement,
+      document.body].flatMap(e => ["class", "data-js-focus-visible", "data-md-color-switching"]
+      .map(name => [`${e.nodeName} ${name}`, e.getAttribute(name)])))""")
+    changes = changed_marks(tab.page.evaluate("window.marks"), now)
+    assert ("loading", "HTML", "class", "no-js", "js") in changes  # main.html's script
+    after_parsing = [change[1:] for change in changes if change[0] != "loading"]
+    assert after_parsing == [("BODY", "data-md-color-switching", "", None)]
+
+
 def test_figures_stay_legible_in_both_palettes(
     browser: "playwright_api.Browser", base_url: str, pages: list[str]
 ) -> None:
